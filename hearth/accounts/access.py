@@ -1,0 +1,205 @@
+"""The one door to tenant data.
+
+Every view and API call fetches a child's, household's, provider's or user's record through these
+functions. Each answers the record only when the user holds, in the record's organisation, a role that
+grants what they are doing; otherwise it raises Http404, exactly as if the record did not exist, and
+the attempt is audited. A granted read writes its audit row in the request's transaction.
+
+Denied attempts are remembered on the request and written by `AuditDeniedMiddleware` after the
+request's transaction has rolled back, so the refusal is kept even though the request failed.
+"""
+
+from django.http import Http404
+
+from hearth.accounts.models import Membership, User
+from hearth.accounts.roles import Capability, grants
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
+from hearth.core.models import Organisation, Policy, Team
+from hearth.people.models import Child, Household
+
+
+def memberships_of(user):
+    """The user's memberships, fetched once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_hearth_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation", "team"))
+        user._hearth_memberships = cached
+    return cached
+
+
+def roles_of(user, organisation_id=None):
+    return {
+        m.role for m in memberships_of(user) if organisation_id is None or m.organisation_id == organisation_id
+    }
+
+
+def organisation_ids_granting(user, capability):
+    """Ids of the organisations in which the user may do `capability`."""
+    return {m.organisation_id for m in memberships_of(user) if grants({m.role}, capability)}
+
+
+def organisations_granting(user, capability):
+    seen = {}
+    for m in memberships_of(user):
+        if grants({m.role}, capability):
+            seen.setdefault(m.organisation_id, m.organisation)
+    return list(seen.values())
+
+
+def can(user, capability):
+    return bool(organisation_ids_granting(user, capability))
+
+
+def primary_organisation(user):
+    memberships = memberships_of(user)
+    return memberships[0].organisation if memberships else None
+
+
+def deny(user, *, record_type, record_id, request=None):
+    """Refuse access as if the record did not exist, and audit the attempt."""
+    event = {"record_type": record_type, "record_id": str(record_id), "user": user}
+    if request is not None:
+        request.hearth_denied = [*getattr(request, "hearth_denied", []), event]
+    else:
+        audit_record(action=AuditEvent.Action.DENIED, **event)
+    raise Http404("No such record")
+
+
+def _fetch(queryset, pk, *, user, record_type, request, audit_view, organisation_field):
+    try:
+        record = queryset.get(pk=int(pk))
+    except (Child.DoesNotExist, Household.DoesNotExist, Organisation.DoesNotExist, User.DoesNotExist,
+            Team.DoesNotExist, ValueError, TypeError):  # fmt: skip
+        deny(user, record_type=record_type, record_id=pk, request=request)
+    if audit_view:
+        audit_record(
+            user=user,
+            action=AuditEvent.Action.VIEW,
+            record_type=record_type,
+            record_id=record.pk,
+            organisation=getattr(record, organisation_field),
+            request=request,
+        )
+    return record
+
+
+# Children -------------------------------------------------------------------------------------------
+
+
+def children_for_user(user, *, write=False):
+    capability = Capability.EDIT_CHILDREN if write else Capability.VIEW_CHILDREN
+    return Child.objects.filter(authority_id__in=organisation_ids_granting(user, capability))
+
+
+def child_for_user(user, pk, *, write=False, request=None, audit_view=None):
+    """The child `pk` if the user may see it (or change it, with `write`), else 404."""
+    return _fetch(
+        children_for_user(user, write=write).select_related(
+            "authority", "social_worker", "team", "iro", "sibling_group", "placed_with"
+        ),
+        pk,
+        user=user,
+        record_type="child",
+        request=request,
+        audit_view=(not write) if audit_view is None else audit_view,
+        organisation_field="authority",
+    )
+
+
+# Households -----------------------------------------------------------------------------------------
+
+
+def households_for_user(user, *, write=False):
+    capability = Capability.EDIT_HOUSEHOLDS if write else Capability.VIEW_HOUSEHOLDS
+    return Household.objects.filter(provider_id__in=organisation_ids_granting(user, capability))
+
+
+def household_for_user(user, pk, *, write=False, request=None, audit_view=None):
+    return _fetch(
+        households_for_user(user, write=write).select_related("provider", "supervising_social_worker"),
+        pk,
+        user=user,
+        record_type="household",
+        request=request,
+        audit_view=(not write) if audit_view is None else audit_view,
+        organisation_field="provider",
+    )
+
+
+# Providers (agencies): a shared market, seen by every council's staff and by the agency itself. ------
+
+
+def providers_for_user(user, *, write=False):
+    capability = Capability.EDIT_PROVIDERS if write else Capability.VIEW_PROVIDERS
+    memberships = [m for m in memberships_of(user) if grants({m.role}, capability)]
+    agencies = Organisation.objects.filter(kind=Organisation.Kind.AGENCY)
+    if any(m.organisation.is_authority for m in memberships) and not write:
+        return agencies
+    return agencies.filter(pk__in={m.organisation_id for m in memberships if m.organisation.is_agency})
+
+
+def provider_for_user(user, pk, *, write=False, request=None):
+    return _fetch(
+        providers_for_user(user, write=write),
+        pk,
+        user=user,
+        record_type="provider",
+        request=request,
+        audit_view=False,
+        organisation_field="pk",
+    )
+
+
+# Administration within the administrator's own organisation -------------------------------------------
+
+
+def administered_organisations(user):
+    return organisations_granting(user, Capability.ADMINISTER)
+
+
+def users_for_admin(user):
+    org_ids = organisation_ids_granting(user, Capability.ADMINISTER)
+    return User.objects.filter(memberships__organisation_id__in=org_ids).distinct()
+
+
+def user_for_admin(user, pk, *, request=None):
+    return _fetch(
+        users_for_admin(user), pk, user=user, record_type="user", request=request, audit_view=False,
+        organisation_field="pk",
+    )  # fmt: skip
+
+
+def teams_for_admin(user):
+    return Team.objects.filter(organisation_id__in=organisation_ids_granting(user, Capability.ADMINISTER))
+
+
+def team_for_admin(user, pk, *, request=None):
+    return _fetch(
+        teams_for_admin(user).select_related("organisation"), pk, user=user, record_type="team",
+        request=request, audit_view=False, organisation_field="organisation",
+    )  # fmt: skip
+
+
+def teams_of(organisation):
+    return Team.objects.filter(organisation=organisation)
+
+
+def staff_of(organisation):
+    """Active users holding any role in the organisation (for allocation pickers)."""
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+
+
+def policy_for_user(user, *, write=False):
+    """The policy of the user's council; administrators of several councils get the first."""
+    if write:
+        org_ids = organisation_ids_granting(user, Capability.ADMINISTER)
+    else:
+        org_ids = {m.organisation_id for m in memberships_of(user) if m.organisation.is_authority}
+    policy = Policy.objects.select_related("authority").filter(authority_id__in=org_ids).order_by("authority__name")
+    found = policy.first()
+    if found is None:
+        raise Http404("No policy for this user")
+    return found

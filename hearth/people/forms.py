@@ -1,0 +1,230 @@
+"""Forms for children's and households' records. The web screens and the CSV imports both use them,
+so a bad value gets the same message whichever way it arrives."""
+
+from datetime import date
+
+from django import forms
+from django.db.models import Count, Q
+
+from hearth.core import postcodes
+from hearth.core.models import Organisation
+from hearth.people import vocabulary
+from hearth.people.models import Child, Household
+from hearth.web.forms import GovukDateField, GovukModelForm, TagsField, tag_choices
+
+OLDEST_AGE = 18
+
+
+def clean_postcode(value, *, required):
+    if not value:
+        if required:
+            raise forms.ValidationError("Enter a postcode")
+        return ""
+    normal = postcodes.normalise(value)
+    if normal is None:
+        raise forms.ValidationError("Enter a real postcode, like WN1 1AA")
+    if postcodes.lookup(normal) is None:
+        raise forms.ValidationError(f"{normal} is not in the ONS postcode directory")
+    return normal
+
+
+def age_on(date_of_birth, day):
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+class UsernameChoiceField(forms.ModelChoiceField):
+    """Pick a member of staff; an import names them by username."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class ChildForm(GovukModelForm):
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2012")
+    languages = TagsField(choices=tag_choices(vocabulary.LANGUAGES), required=False)
+    needs = TagsField(choices=tag_choices(vocabulary.NEEDS), required=False, help_text="See the tag vocabulary")
+    risks = TagsField(choices=tag_choices(vocabulary.RISKS), required=False)
+    sibling_group_reference = forms.CharField(
+        label="Sibling group", required=False, max_length=40,
+        help_text="The same reference for brothers and sisters to be placed together; leave blank if none",
+    )  # fmt: skip
+    placed_with_reference = forms.CharField(
+        label="Lives with (household reference)", required=False, max_length=40,
+        help_text="The foster household the child lives with now, if any",
+    )  # fmt: skip
+
+    class Meta:
+        model = Child
+        fields = [
+            "reference", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity",
+            "religion", "languages", "disability", "legal_status", "home_postcode", "school_postcode",
+            "needs", "risks", "social_worker", "team", "iro",
+        ]  # fmt: skip
+        field_classes = {"social_worker": UsernameChoiceField, "iro": UsernameChoiceField}
+        labels = {"disability": "Disability (if any)", "iro": "Independent Reviewing Officer"}
+
+    def __init__(self, *args, authority, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        self.today = today or date.today()
+        staff = authority.memberships.values("user")
+        from hearth.accounts.models import User
+
+        people = User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
+        self.fields["social_worker"].queryset = people
+        self.fields["social_worker"].to_field_name = "username"
+        self.fields["iro"].queryset = people
+        self.fields["iro"].to_field_name = "username"
+        self.fields["team"].queryset = authority.teams.all()
+        self.fields["team"].to_field_name = "name"
+        if self.instance.pk:
+            self.initial.setdefault("sibling_group_reference", getattr(self.instance.sibling_group, "reference", ""))
+            self.initial.setdefault("placed_with_reference", getattr(self.instance.placed_with, "reference", ""))
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        clash = Child.objects.filter(authority=self.authority, reference=reference).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another child already has this reference")
+        return reference
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > self.today:
+            raise forms.ValidationError("Date of birth must be today or in the past")
+        if age_on(born, self.today) >= OLDEST_AGE:
+            raise forms.ValidationError(f"A child looked after is under {OLDEST_AGE}: check the date of birth")
+        return born
+
+    def clean_home_postcode(self):
+        return clean_postcode(self.cleaned_data["home_postcode"], required=False)
+
+    def clean_school_postcode(self):
+        return clean_postcode(self.cleaned_data["school_postcode"], required=False)
+
+    def clean_placed_with_reference(self):
+        reference = self.cleaned_data["placed_with_reference"].strip()
+        if not reference:
+            return None
+        household = (
+            Household.objects.filter(reference=reference)
+            .filter(Q(provider=self.authority) | Q(provider__kind=Organisation.Kind.AGENCY))
+            .annotate(placed=Count("children_placed", filter=~Q(children_placed__pk=self.instance.pk)))
+            .first()
+        )
+        if household is None:
+            raise forms.ValidationError(f"No household has the reference {reference}")
+        if household.status not in (Household.Status.APPROVED, Household.Status.TEMPORARY):
+            raise forms.ValidationError(f"{household.name} is {household.get_status_display().lower()}")
+        if household.placed >= household.max_children:
+            raise forms.ValidationError(
+                f"{household.name} is approved for {household.max_children} and has {household.placed} placed"
+            )
+        return household
+
+
+class HouseholdForm(GovukModelForm):
+    approved_on = GovukDateField(label="Approved on", required=False)
+    care_types = TagsField(label="Types of care", choices=list(vocabulary.PLACEMENT_TYPES.items()), required=False)
+    skills = TagsField(
+        label="Skills and training", choices=tag_choices(vocabulary.SKILLS), required=False,
+        help_text="A child's need is met by the same tag here",
+    )  # fmt: skip
+    languages = TagsField(choices=tag_choices(vocabulary.LANGUAGES), required=False)
+    named_children_references = forms.CharField(
+        label="Named children (kinship)", required=False,
+        help_text="For a kinship approval, the references of the children named, separated by ';'",
+    )  # fmt: skip
+    carers = forms.CharField(
+        label="Carers", help_text="Each carer's first and last name, separated by ';', e.g. 'Ann Smith; Joe Smith'"
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "reference", "name", "carers", "postcode", "bedrooms", "status", "hold_reason", "min_age", "max_age",
+            "max_children", "care_types", "accepts_siblings", "skills", "ethnicity", "religion", "languages",
+            "approved_on", "weekly_cost", "supervising_social_worker",
+        ]  # fmt: skip
+        field_classes = {"supervising_social_worker": UsernameChoiceField}
+        labels = {"accepts_siblings": "Can take a sibling group"}
+
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        from hearth.accounts.models import User
+
+        staff = User.objects.filter(pk__in=provider.memberships.values("user"), is_active=True)
+        self.fields["supervising_social_worker"].queryset = staff.order_by("first_name", "last_name")
+        self.fields["supervising_social_worker"].to_field_name = "username"
+        self.fields["min_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
+        self.fields["max_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
+        if self.instance.pk:
+            self.initial.setdefault("carers", "; ".join(str(c) for c in self.instance.carers.all()))
+            self.initial.setdefault(
+                "named_children_references", "; ".join(c.reference for c in self.instance.named_children.all())
+            )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        clash = Household.objects.filter(provider=self.provider, reference=reference).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another household already has this reference")
+        return reference
+
+    def clean_postcode(self):
+        return clean_postcode(self.cleaned_data["postcode"], required=True)
+
+    def clean_carers(self):
+        names = [n.strip() for n in self.cleaned_data["carers"].split(";") if n.strip()]
+        if not names:
+            raise forms.ValidationError("Enter at least one carer")
+        carers = []
+        for name in names:
+            first, _, last = name.partition(" ")
+            if not last:
+                raise forms.ValidationError(f"Enter the first and last name of '{name}'")
+            carers.append((first, last.strip()))
+        return carers
+
+    def clean_named_children_references(self):
+        references = [r.strip() for r in self.cleaned_data["named_children_references"].split(";") if r.strip()]
+        if not references:
+            return []
+        if not self.provider.is_authority:
+            raise forms.ValidationError("Only a council's own kinship carers are approved for named children")
+        found = {c.reference: c for c in Child.objects.filter(authority=self.provider, reference__in=references)}
+        missing = [r for r in references if r not in found]
+        if missing:
+            raise forms.ValidationError(f"No child has the reference {', '.join(missing)}")
+        return [found[r] for r in references]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None:
+            if high > OLDEST_AGE:
+                self.add_error("max_age", f"The oldest age approved must be {OLDEST_AGE} or under")
+            if low > high:
+                self.add_error("max_age", "The oldest age approved must be the same as or above the youngest")
+        status = data.get("status")
+        if status == Household.Status.ON_HOLD and not data.get("hold_reason"):
+            self.add_error("hold_reason", "Select why the household is on hold")
+        if status != Household.Status.ON_HOLD and data.get("hold_reason"):
+            data["hold_reason"] = ""
+        if status == Household.Status.TEMPORARY and not data.get("named_children_references"):
+            self.add_error("named_children_references", "A temporary (Regulation 24) approval names its children")
+        if status in (Household.Status.APPROVED, Household.Status.TEMPORARY) and not data.get("care_types"):
+            self.add_error("care_types", "Select the types of care the household is approved for")
+        max_children = data.get("max_children")
+        if max_children is not None and self.instance.pk:
+            placed = self.instance.children_placed.count()
+            if placed > max_children:
+                self.add_error(
+                    "max_children", f"{placed} children live here: the approval cannot be for fewer"
+                )
+        if max_children == 0 and status in (Household.Status.APPROVED, Household.Status.TEMPORARY):
+            self.add_error("max_children", "An approved household is approved for at least one child")
+        return data
+
+

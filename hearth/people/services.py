@@ -1,0 +1,126 @@
+"""Writes to children's and households' records. Each is atomic and writes its own audit row."""
+
+from django.db import transaction
+from django.db.models import F
+
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
+from hearth.people.models import Carer, Child, Household, SiblingGroup
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this edit began; nothing was written."""
+
+
+def _claim_version(model, record, expected_version):
+    """Move the record to its next version, or fail if another edit got there first."""
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        raise EditConflict(f"{record} was changed by someone else while you were editing it")
+    record.version = expected_version + 1
+
+
+def _changed_fields(record, data, fields):
+    return [f for f in fields if f in data and getattr(record, f) != data[f]]
+
+
+CHILD_FIELDS = [
+    "reference", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity", "religion",
+    "languages", "disability", "legal_status", "home_postcode", "school_postcode", "needs", "risks",
+    "social_worker", "team", "iro",
+]  # fmt: skip
+
+
+def _sibling_group(authority, reference):
+    if not reference:
+        return None
+    group, _ = SiblingGroup.objects.get_or_create(authority=authority, reference=reference)
+    return group
+
+
+@transaction.atomic
+def child_create(*, user, authority, data, request=None, via=None):
+    child = Child(authority=authority, **{f: data[f] for f in CHILD_FIELDS if f in data})
+    child.sibling_group = _sibling_group(authority, data.get("sibling_group_reference"))
+    child.placed_with = data.get("placed_with_reference")
+    child.save()
+    audit_record(
+        user=user, action=AuditEvent.Action.CREATE, record_type="child", record_id=child.pk,
+        organisation=authority, request=request, via=via,
+    )  # fmt: skip
+    return child
+
+
+@transaction.atomic
+def child_update(*, user, child, data, expected_version, request=None, via=None):
+    """Apply the changed fields; returns the list of what changed (empty: nothing written)."""
+    data = dict(data)
+    data["sibling_group"] = _sibling_group(child.authority, data.pop("sibling_group_reference", None))
+    data["placed_with"] = data.pop("placed_with_reference", None)
+    changed = _changed_fields(child, data, [*CHILD_FIELDS, "sibling_group", "placed_with"])
+    if not changed:
+        return []
+    _claim_version(Child, child, expected_version)
+    for field in changed:
+        setattr(child, field, data[field])
+    child.save(update_fields=[*changed, "version", "updated_at"])
+    audit_record(
+        user=user, action=AuditEvent.Action.UPDATE, record_type="child", record_id=child.pk,
+        organisation=child.authority, request=request, detail="changed " + ", ".join(changed), via=via,
+    )  # fmt: skip
+    return changed
+
+
+HOUSEHOLD_FIELDS = [
+    "reference", "name", "postcode", "bedrooms", "status", "hold_reason", "min_age", "max_age", "max_children",
+    "care_types", "accepts_siblings", "skills", "ethnicity", "religion", "languages", "approved_on",
+    "weekly_cost", "supervising_social_worker",
+]  # fmt: skip
+
+
+def _set_carers(household, names):
+    existing = [(c.first_name, c.last_name) for c in household.carers.all()]
+    if existing == list(names):
+        return False
+    household.carers.all().delete()
+    Carer.objects.bulk_create(Carer(household=household, first_name=f, last_name=last) for f, last in names)
+    return True
+
+
+@transaction.atomic
+def household_create(*, user, provider, data, request=None, via=None):
+    household = Household(provider=provider, **{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
+    household.save()
+    _set_carers(household, data.get("carers", []))
+    household.named_children.set(data.get("named_children_references", []))
+    audit_record(
+        user=user, action=AuditEvent.Action.CREATE, record_type="household", record_id=household.pk,
+        organisation=provider, request=request, via=via,
+    )  # fmt: skip
+    return household
+
+
+@transaction.atomic
+def household_update(*, user, household, data, expected_version, request=None, via=None):
+    changed = _changed_fields(household, data, HOUSEHOLD_FIELDS)
+    new_named = {c.pk for c in data.get("named_children_references", [])}
+    named_changed = new_named != set(household.named_children.values_list("pk", flat=True))
+    carers_now = [(c.first_name, c.last_name) for c in household.carers.all()]
+    carers_changed = "carers" in data and carers_now != list(data["carers"])
+    if not (changed or named_changed or carers_changed):
+        return []
+    _claim_version(Household, household, expected_version)
+    for field in changed:
+        setattr(household, field, data[field])
+    household.save(update_fields=[*changed, "version", "updated_at"])
+    if carers_changed:
+        _set_carers(household, data["carers"])
+        changed.append("carers")
+    if named_changed:
+        household.named_children.set(new_named)
+        changed.append("named children")
+    audit_record(
+        user=user, action=AuditEvent.Action.UPDATE, record_type="household", record_id=household.pk,
+        organisation=household.provider, request=request, detail="changed " + ", ".join(changed), via=via,
+    )  # fmt: skip
+    return changed

@@ -1,0 +1,100 @@
+"""Factories for the records tests need. Postcodes are real (ONS data): Wigan and Trafford."""
+
+from datetime import date
+
+import factory
+
+from hearth.accounts.models import Membership, User
+from hearth.core.models import Organisation, Policy, Team
+from hearth.people.models import Carer, Child, Household
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("ons_code",)
+
+    kind = Organisation.Kind.AUTHORITY
+    name = "Wigan Council"
+    ons_code = "E08000010"
+
+    @factory.post_generation
+    def policy(obj, create, extracted, **kwargs):
+        if create:
+            Policy.objects.get_or_create(authority=obj)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.AGENCY
+    name = factory.Sequence(lambda n: f"Northern Fostering {n}")
+    ofsted_urn = factory.Sequence(lambda n: f"SC{100000 + n}")
+    postcode = "M1 1AE"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Children in Care Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Worker{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+def member(organisation, role, **user_fields):
+    user = UserFactory(**user_fields)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    authority = factory.SubFactory(AuthorityFactory)
+    reference = factory.Sequence(lambda n: f"C{1000 + n}")
+    first_name = "Amy"
+    last_name = factory.Sequence(lambda n: f"Child{n}")
+    date_of_birth = date(2015, 3, 1)
+    sex = "F"
+    ethnicity = "WBRI"
+    religion = "christian"
+    languages = ["english"]
+    legal_status = "C2"
+    home_postcode = "WN1 1AA"
+    needs = ["trauma_attachment"]
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    provider = factory.SubFactory(AuthorityFactory)
+    reference = factory.Sequence(lambda n: f"H{1000 + n}")
+    name = factory.Sequence(lambda n: f"Household {n}")
+    postcode = "WN1 1AB"
+    bedrooms = 2
+    status = Household.Status.APPROVED
+    min_age = 0
+    max_age = 17
+    max_children = 2
+    care_types = ["short_term", "emergency"]
+    skills = ["trauma_attachment"]
+
+    @factory.post_generation
+    def carers(obj, create, extracted, **kwargs):
+        if create:
+            Carer.objects.create(household=obj, first_name="Pat", last_name="Carer")

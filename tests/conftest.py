@@ -75,3 +75,9 @@ def household(wigan, supervising_social_worker):
 @pytest.fixture
 def agency_household(agency, agency_user):
     return HouseholdFactory(provider=agency, postcode="M1 1AE")
+
+
+@pytest.fixture
+def outsider_ssw(trafford):
+    """A supervising social worker of another council."""
+    return member(trafford, Role.SUPERVISING_SOCIAL_WORKER, username="ssw.trafford")

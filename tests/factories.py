@@ -13,6 +13,7 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("ons_code",)
+        skip_postgeneration_save = True
 
     kind = Organisation.Kind.AUTHORITY
     name = "Wigan Council"
@@ -81,6 +82,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     provider = factory.SubFactory(AuthorityFactory)
     reference = factory.Sequence(lambda n: f"H{1000 + n}")

@@ -203,3 +203,17 @@ def policy_for_user(user, *, write=False):
     if found is None:
         raise Http404("No policy for this user")
     return found
+
+
+AUDITED_RECORDS = {"child": (Child, "authority"), "household": (Household, "provider")}
+
+
+def record_for_auditor(user, record_type, pk, *, request=None):
+    """A child's or household's record whose access log the user (an administrator) may read."""
+    model, organisation_field = AUDITED_RECORDS[record_type]
+    org_ids = organisation_ids_granting(user, Capability.VIEW_AUDIT)
+    return _fetch(
+        model.objects.filter(**{f"{organisation_field}_id__in": org_ids}).select_related(organisation_field),
+        pk, user=user, record_type=record_type, request=request, audit_view=True,
+        organisation_field=organisation_field,
+    )  # fmt: skip

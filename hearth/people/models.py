@@ -126,6 +126,9 @@ class Household(models.Model):
     religion = models.CharField(max_length=20, choices=_choices(vocabulary.RELIGIONS), blank=True)
     languages = models.JSONField(default=list, blank=True)
     approved_on = models.DateField(null=True, blank=True)
+    review_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Annual review, or end of a Regulation 24 assessment, from the policy"
+    )
     weekly_cost = models.DecimalField(
         max_digits=8, decimal_places=2, default=0, help_text="Agency weekly fee; 0 for in-house"
     )

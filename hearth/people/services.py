@@ -1,7 +1,12 @@
 """Writes to children's and households' records. Each is atomic and writes its own audit row."""
 
+from datetime import datetime, time
+
 from django.db import transaction
 from django.db.models import F
+
+from hearth.core.deadlines import LONDON, policy_due_at
+from hearth.core.models import Policy
 
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
@@ -21,7 +26,10 @@ def _claim_version(model, record, expected_version):
 
 
 def _changed_fields(record, data, fields):
-    return [f for f in fields if f in data and getattr(record, f) != data[f]]
+    """Fields whose new value differs from what is stored. Compared with a fresh copy from the
+    database, since a validated model form has already written the new values onto its instance."""
+    stored = type(record).objects.get(pk=record.pk)
+    return [f for f in fields if f in data and getattr(stored, f) != data[f]]
 
 
 CHILD_FIELDS = [
@@ -79,17 +87,34 @@ HOUSEHOLD_FIELDS = [
 
 
 def _set_carers(household, names):
-    existing = [(c.first_name, c.last_name) for c in household.carers.all()]
-    if existing == list(names):
-        return False
     household.carers.all().delete()
     Carer.objects.bulk_create(Carer(household=household, first_name=f, last_name=last) for f, last in names)
-    return True
+
+
+def review_due_at(household, policy):
+    """When the household's next statutory review falls due (002): a temporary (Regulation 24)
+    approval must be assessed within its timescale; an approved household is reviewed each year."""
+    if household.approved_on is None:
+        return None
+    start = datetime.combine(household.approved_on, time(9), tzinfo=LONDON)
+    if household.status == Household.Status.TEMPORARY:
+        return policy_due_at(policy, "reg24_assessment", start)
+    if household.status in (Household.Status.APPROVED, Household.Status.ON_HOLD):
+        return policy_due_at(policy, "annual_review", start)
+    return None
+
+
+def _policy_for(household):
+    """The policy that sets the household's timescales: its council's, or the default for agencies."""
+    if household.provider.is_authority:
+        return Policy.objects.get(authority=household.provider)
+    return Policy()
 
 
 @transaction.atomic
 def household_create(*, user, provider, data, request=None, via=None):
     household = Household(provider=provider, **{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
+    household.review_due_at = review_due_at(household, _policy_for(household))
     household.save()
     _set_carers(household, data.get("carers", []))
     household.named_children.set(data.get("named_children_references", []))
@@ -112,7 +137,8 @@ def household_update(*, user, household, data, expected_version, request=None, v
     _claim_version(Household, household, expected_version)
     for field in changed:
         setattr(household, field, data[field])
-    household.save(update_fields=[*changed, "version", "updated_at"])
+    household.review_due_at = review_due_at(household, _policy_for(household))
+    household.save(update_fields=[*changed, "review_due_at", "version", "updated_at"])
     if carers_changed:
         _set_carers(household, data["carers"])
         changed.append("carers")

@@ -1,0 +1,92 @@
+"""Carer households' records: list, record, add, change."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hearth.accounts.access import household_for_user, organisations_granting
+from hearth.accounts.roles import Capability
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
+from hearth.core.deadlines import is_overdue
+from hearth.people import services
+from hearth.people.forms import HouseholdForm
+from hearth.people.models import Household
+from hearth.people.selectors import children_placed_with, household_list
+from hearth.web.decorators import requires
+from hearth.web.presenters import date_time, household_summary
+
+PAGE_SIZE = 50
+
+
+@requires(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def household_index(request):
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    status = status if status in Household.Status.values else ""
+    vacancies = request.GET.get("vacancies") == "1"
+    households = household_list(request.user, search=search, status=status, vacancies=vacancies)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(user=request.user, action=AuditEvent.Action.LIST, record_type="household", request=request,
+                 detail=f"page {page.number}" + (f", search '{search}'" if search else ""))  # fmt: skip
+    context = {
+        "page": page, "search": search, "status": status, "vacancies": vacancies,
+        "statuses": Household.Status.choices,
+        "can_add": bool(organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS)),
+    }  # fmt: skip
+    return render(request, "people/household_index.html", context)
+
+
+@requires(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def household_record(request, pk):
+    household = household_for_user(request.user, pk, request=request)
+    context = {
+        "household": household,
+        "summary": household_summary(household),
+        "carers": list(household.carers.all()),
+        "children_placed": children_placed_with(request.user, household),
+        "named_children": list(household.named_children.all()),
+        "review_due": date_time(household.review_due_at) if household.review_due_at else None,
+        "review_overdue": is_overdue(household.review_due_at, timezone.now()),
+        "can_edit": household.provider in organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS),
+        "can_audit": household.provider in organisations_granting(request.user, Capability.VIEW_AUDIT),
+    }
+    return render(request, "people/household_record.html", context)
+
+
+@requires(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def household_add(request):
+    provider = organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS)[0]
+    form = HouseholdForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        household = services.household_create(
+            user=request.user, provider=provider, data=form.cleaned_data, request=request
+        )
+        messages.success(request, f"{household.name} was added.")
+        return redirect("household", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "title": "Add a household"})
+
+
+@requires(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def household_change(request, pk):
+    household = household_for_user(request.user, pk, write=True, request=request, audit_view=request.method == "GET")
+    form = HouseholdForm(request.POST or None, instance=household, provider=household.provider)
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=household.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.household_update(user=request.user, household=household, data=form.cleaned_data,
+                                                expected_version=form.cleaned_data["version"], request=request)  # fmt: skip
+        except services.EditConflict as error:
+            form.add_error(None, f"{error}. Your changes were not saved: reload the record and make them again.")
+        else:
+            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
+            return redirect("household", pk=household.pk)
+    context = {"form": form, "title": f"Change {household.name}", "household": household}
+    return render(request, "people/household_form.html", context)

@@ -1,0 +1,214 @@
+"""What the API answers: plain fields, names of people and teams rather than their database rows."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from hearth.core import rules
+from hearth.people.forms import age_on
+
+RuleName = Enum("RuleName", {t.name: t.name for t in rules.TIMESCALES}, type=str)
+
+
+def _username(user):
+    return user.username if user is not None else None
+
+
+class ChildOut(Schema):
+    id: int
+    reference: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+    age: int = Field(description="Whole years today, in Europe/London")
+    sex: str
+    ethnicity: str = Field(description="SSDA903 ethnicity code")
+    religion: str
+    languages: list[str]
+    legal_status: str = Field(description="SSDA903 legal status code")
+    needs: list[str]
+    risks: list[str]
+    home_postcode: str
+    school_postcode: str
+    social_worker: str | None = Field(description="Username of the allocated social worker")
+    team: str | None = Field(description="Name of the team holding the case")
+    iro: str | None = Field(description="Username of the Independent Reviewing Officer")
+    sibling_group: str | None = Field(description="Reference of the child's sibling group")
+    placed_with: int | None = Field(description="Id of the household the child lives with")
+
+    @staticmethod
+    def resolve_age(child):
+        return age_on(child.date_of_birth, timezone.localdate())
+
+    @staticmethod
+    def resolve_social_worker(child):
+        return _username(child.social_worker)
+
+    @staticmethod
+    def resolve_team(child):
+        return child.team.name if child.team is not None else None
+
+    @staticmethod
+    def resolve_iro(child):
+        return _username(child.iro)
+
+    @staticmethod
+    def resolve_sibling_group(child):
+        return child.sibling_group.reference if child.sibling_group is not None else None
+
+    @staticmethod
+    def resolve_placed_with(child):
+        return child.placed_with_id
+
+
+class ProviderBriefOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="`authority` (an in-house household) or `agency`")
+
+
+class ApprovalOut(Schema):
+    min_age: int
+    max_age: int
+    max_children: int
+    types: list[str] = Field(description="Types of care the household is approved for")
+    named_children: list[int] = Field(description="Ids of the children a kinship approval names")
+
+
+class CarerOut(Schema):
+    first_name: str
+    last_name: str
+
+
+def _placed_count(household):
+    """Children living there: annotated on lists, counted for a single household."""
+    placed = getattr(household, "placed_count", None)
+    return household.children_placed.count() if placed is None else placed
+
+
+class HouseholdOut(Schema):
+    id: int
+    reference: str
+    name: str
+    provider: ProviderBriefOut
+    in_house: bool
+    postcode: str
+    bedrooms: int
+    status: str
+    hold_reason: str
+    approval: ApprovalOut
+    accepts_siblings: bool
+    skills: list[str]
+    free_places: int = Field(description="Children approved for, less children living there")
+    carers: list[CarerOut]
+    supervising_social_worker: str | None = Field(description="Username")
+
+    @staticmethod
+    def resolve_in_house(household):
+        return household.provider.is_authority
+
+    @staticmethod
+    def resolve_approval(household):
+        return {
+            "min_age": household.min_age,
+            "max_age": household.max_age,
+            "max_children": household.max_children,
+            "types": household.care_types,
+            "named_children": [child.pk for child in household.named_children.all()],
+        }
+
+    @staticmethod
+    def resolve_free_places(household):
+        return max(household.max_children - _placed_count(household), 0)
+
+    @staticmethod
+    def resolve_carers(household):
+        return list(household.carers.all())
+
+    @staticmethod
+    def resolve_supervising_social_worker(household):
+        return _username(household.supervising_social_worker)
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    ofsted_urn: str | None
+    email: str
+    phone: str
+    postcode: str
+    contract_status: str | None = Field(
+        description="`in_contract` or `off_contract` with the caller's council; null if none"
+    )
+    approved_households: int = Field(description="Households approved, fully or temporarily")
+    vacancies: int = Field(description="Free places across those households")
+
+
+class TimescaleOut(Schema):
+    amount: int
+    unit: str = Field(description="hours, days, working_days, weeks or months")
+    label: str
+    counted_back: bool
+    due_rule: str
+
+
+class ThresholdOut(Schema):
+    value: int
+    label: str
+
+
+class ApproverOut(Schema):
+    role: str
+    role_label: str
+    label: str
+
+
+class CostTierOut(Schema):
+    below: int | float | None = Field(
+        description="Weekly costs below this many pounds; null: no limit"
+    )
+    role: str
+    role_label: str
+
+
+class SwitchOut(Schema):
+    value: bool
+    label: str
+
+
+class PolicyOut(Schema):
+    authority: str
+    ons_code: str
+    version: int
+    timescales: dict[str, TimescaleOut]
+    thresholds: dict[str, ThresholdOut]
+    approvers: dict[str, ApproverOut]
+    cost_tiers: list[CostTierOut]
+    switches: dict[str, SwitchOut]
+
+
+class DueQuery(Schema):
+    rule: RuleName
+    start: datetime = Field(
+        alias="from", description="ISO 8601; without an offset it is taken as Europe/London"
+    )
+
+
+class DueOut(Schema):
+    rule: str
+    start: str = Field(alias="from", description="ISO 8601 with offset, Europe/London")
+    due: str = Field(description="ISO 8601 with offset, Europe/London")
+
+
+class ApproverQuery(Schema):
+    weekly_cost: Decimal = Field(ge=0, allow_inf_nan=False, description="In pounds")
+
+
+class ApproverForCostOut(Schema):
+    weekly_cost: float
+    role: str
+    role_label: str

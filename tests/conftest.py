@@ -23,7 +23,9 @@ def agency(db):
 
 @pytest.fixture
 def social_worker(wigan):
-    return member(wigan, Role.SOCIAL_WORKER, username="sw.wigan", first_name="Sam", last_name="Jones")
+    return member(
+        wigan, Role.SOCIAL_WORKER, username="sw.wigan", first_name="Sam", last_name="Jones"
+    )
 
 
 @pytest.fixture

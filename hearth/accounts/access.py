@@ -32,7 +32,9 @@ def memberships_of(user):
 
 def roles_of(user, organisation_id=None):
     return {
-        m.role for m in memberships_of(user) if organisation_id is None or m.organisation_id == organisation_id
+        m.role
+        for m in memberships_of(user)
+        if organisation_id is None or m.organisation_id == organisation_id
     }
 
 
@@ -71,8 +73,15 @@ def deny(user, *, record_type, record_id, request=None):
 def _fetch(queryset, pk, *, user, record_type, request, audit_view, organisation_field):
     try:
         record = queryset.get(pk=int(pk))
-    except (Child.DoesNotExist, Household.DoesNotExist, Organisation.DoesNotExist, User.DoesNotExist,
-            Team.DoesNotExist, ValueError, TypeError):  # fmt: skip
+    except (
+        Child.DoesNotExist,
+        Household.DoesNotExist,
+        Organisation.DoesNotExist,
+        User.DoesNotExist,
+        Team.DoesNotExist,
+        ValueError,
+        TypeError,
+    ):
         deny(user, record_type=record_type, record_id=pk, request=request)
     if audit_view:
         audit_record(
@@ -119,7 +128,9 @@ def households_for_user(user, *, write=False):
 
 def household_for_user(user, pk, *, write=False, request=None, audit_view=None):
     return _fetch(
-        households_for_user(user, write=write).select_related("provider", "supervising_social_worker"),
+        households_for_user(user, write=write).select_related(
+            "provider", "supervising_social_worker"
+        ),
         pk,
         user=user,
         record_type="household",
@@ -138,7 +149,9 @@ def providers_for_user(user, *, write=False):
     agencies = Organisation.objects.filter(kind=Organisation.Kind.AGENCY)
     if any(m.organisation.is_authority for m in memberships) and not write:
         return agencies
-    return agencies.filter(pk__in={m.organisation_id for m in memberships if m.organisation.is_agency})
+    return agencies.filter(
+        pk__in={m.organisation_id for m in memberships if m.organisation.is_agency}
+    )
 
 
 def provider_for_user(user, pk, *, write=False, request=None):
@@ -167,20 +180,32 @@ def users_for_admin(user):
 
 def user_for_admin(user, pk, *, request=None):
     return _fetch(
-        users_for_admin(user), pk, user=user, record_type="user", request=request, audit_view=False,
+        users_for_admin(user),
+        pk,
+        user=user,
+        record_type="user",
+        request=request,
+        audit_view=False,
         organisation_field="pk",
-    )  # fmt: skip
+    )
 
 
 def teams_for_admin(user):
-    return Team.objects.filter(organisation_id__in=organisation_ids_granting(user, Capability.ADMINISTER))
+    return Team.objects.filter(
+        organisation_id__in=organisation_ids_granting(user, Capability.ADMINISTER)
+    )
 
 
 def team_for_admin(user, pk, *, request=None):
     return _fetch(
-        teams_for_admin(user).select_related("organisation"), pk, user=user, record_type="team",
-        request=request, audit_view=False, organisation_field="organisation",
-    )  # fmt: skip
+        teams_for_admin(user).select_related("organisation"),
+        pk,
+        user=user,
+        record_type="team",
+        request=request,
+        audit_view=False,
+        organisation_field="organisation",
+    )
 
 
 def teams_of(organisation):
@@ -198,7 +223,11 @@ def policy_for_user(user, *, write=False):
         org_ids = organisation_ids_granting(user, Capability.ADMINISTER)
     else:
         org_ids = {m.organisation_id for m in memberships_of(user) if m.organisation.is_authority}
-    policy = Policy.objects.select_related("authority").filter(authority_id__in=org_ids).order_by("authority__name")
+    policy = (
+        Policy.objects.select_related("authority")
+        .filter(authority_id__in=org_ids)
+        .order_by("authority__name")
+    )
     found = policy.first()
     if found is None:
         raise Http404("No policy for this user")
@@ -213,7 +242,13 @@ def record_for_auditor(user, record_type, pk, *, request=None):
     model, organisation_field = AUDITED_RECORDS[record_type]
     org_ids = organisation_ids_granting(user, Capability.VIEW_AUDIT)
     return _fetch(
-        model.objects.filter(**{f"{organisation_field}_id__in": org_ids}).select_related(organisation_field),
-        pk, user=user, record_type=record_type, request=request, audit_view=True,
+        model.objects.filter(**{f"{organisation_field}_id__in": org_ids}).select_related(
+            organisation_field
+        ),
+        pk,
+        user=user,
+        record_type=record_type,
+        request=request,
+        audit_view=True,
         organisation_field=organisation_field,
-    )  # fmt: skip
+    )

@@ -38,7 +38,9 @@ class SessionLimitsMiddleware:
             too_long = now - started > settings.SESSION_ABSOLUTE_LIMIT.total_seconds()
             if idle or too_long:
                 logout(request)
-                messages.info(request, "You were signed out to keep children's records safe. Sign in again.")
+                messages.info(
+                    request, "You were signed out to keep children's records safe. Sign in again."
+                )
                 return redirect(f"{reverse('login')}?next={request.path}")
             request.session["hearth_last_seen"] = now
         return self.get_response(request)

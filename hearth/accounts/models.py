@@ -26,14 +26,20 @@ class Membership(models.Model):
     """One role a user holds within one organisation (and optionally one of its teams)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=40, choices=Role.choices)
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
 
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="one_membership_per_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_membership_per_role"
+            ),
         ]
 
     def __str__(self):
@@ -53,6 +59,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
 
     @staticmethod
     def hash(key):

@@ -23,9 +23,13 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     username = models.CharField(max_length=150, blank=True)
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     record_type = models.CharField(max_length=40, blank=True)
     record_id = models.CharField(max_length=40, blank=True)

@@ -17,7 +17,15 @@ def _organisation_of(user, record_organisation):
 
 
 def audit_record(
-    *, user, action, record_type="", record_id="", organisation=None, request=None, detail="", via=None
+    *,
+    user,
+    action,
+    record_type="",
+    record_id="",
+    organisation=None,
+    request=None,
+    detail="",
+    via=None,
 ):
     """Append one audit row: `user` did `action` to the record (`record_type`, `record_id`)."""
     known_user = user if user is not None and user.is_authenticated else None

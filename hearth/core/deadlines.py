@@ -7,7 +7,7 @@ first day.
 """
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -71,8 +71,10 @@ def due_at(start, amount, unit, *, counted_back=False):
     if start.tzinfo is None:
         raise ValueError("start must be timezone-aware")
     if unit == Unit.HOURS:
+        # Real elapsed hours: arithmetic in UTC, so a change of the clocks neither adds nor loses one.
         delta = timedelta(hours=amount)
-        return (start - delta if counted_back else start + delta).astimezone(LONDON)
+        start_utc = start.astimezone(UTC)
+        return (start_utc - delta if counted_back else start_utc + delta).astimezone(LONDON)
     local_day = start.astimezone(LONDON).date()
     if counted_back:
         return datetime.combine(_shift_date(local_day, -amount, unit), time.min, tzinfo=LONDON)

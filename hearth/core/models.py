@@ -7,7 +7,9 @@ from hearth.core import rules
 ons_code_validator = RegexValidator(
     r"^[EWSN]\d{8}$", "Enter an ONS code: a letter E, W, S or N and eight digits, like E08000010"
 )
-ofsted_urn_validator = RegexValidator(r"^(SC)?\d{6,7}$", "Enter an Ofsted URN: six or seven digits, or SC and six digits")
+ofsted_urn_validator = RegexValidator(
+    r"^(SC)?\d{6,7}$", "Enter an Ofsted URN: six or seven digits, or SC and six digits"
+)
 
 
 class Organisation(models.Model):
@@ -23,10 +25,20 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     name = models.CharField(max_length=200)
     ons_code = models.CharField(
-        "ONS code", max_length=9, unique=True, null=True, blank=True, validators=[ons_code_validator]
+        "ONS code",
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[ons_code_validator],
     )
     ofsted_urn = models.CharField(
-        "Ofsted URN", max_length=8, unique=True, null=True, blank=True, validators=[ofsted_urn_validator]
+        "Ofsted URN",
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[ofsted_urn_validator],
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -62,11 +74,18 @@ class Contract(models.Model):
         OFF_CONTRACT = "off_contract", "Off contract"
 
     authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contracts")
-    agency = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contracts_held")
+    agency = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contracts_held"
+    )
     status = models.CharField(max_length=16, choices=Status.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["authority", "agency"], name="one_contract_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "agency"], name="one_contract_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.agency} · {self.get_status_display()} · {self.authority}"
 
 
 class Team(models.Model):
@@ -78,7 +97,11 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_organisation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_name_unique_in_organisation"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -154,7 +177,9 @@ class PolicyChange(models.Model):
     """One change to a council's policy: who, when, which setting, from what to what. Append-only."""
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     setting = models.CharField(max_length=80)
     old_value = models.JSONField(null=True)
@@ -163,3 +188,6 @@ class PolicyChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.setting}: {self.old_value} -> {self.new_value}"

@@ -43,7 +43,9 @@ def _letter(letter):
         return {}
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
     places = {}
-    for code, la, east, north in zip(data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True):
+    for code, la, east, north in zip(
+        data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True
+    ):
         if east is None or north is None or east != east:  # NaN: no grid reference
             continue
         key = code.replace(" ", "")

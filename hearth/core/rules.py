@@ -46,13 +46,27 @@ class Timescale:
 TIMESCALES = [
     Timescale("enquiry_response", 24, Unit.HOURS, "Answer a fostering enquiry", "002, 004"),
     Timescale("emergency_placement_end", 72, Unit.HOURS, "End of an emergency placement", "000"),
-    Timescale("stability_meeting", 48, Unit.HOURS, "Convene a stability meeting after a request", "003"),
-    Timescale("stability_minutes", 3, Unit.WORKING_DAYS, "Circulate stability meeting minutes", "003"),
-    Timescale("stability_action_recheck", 5, Unit.WORKING_DAYS, "Re-check a stability action not followed through", "003"),
+    Timescale(
+        "stability_meeting", 48, Unit.HOURS, "Convene a stability meeting after a request", "003"
+    ),
+    Timescale(
+        "stability_minutes", 3, Unit.WORKING_DAYS, "Circulate stability meeting minutes", "003"
+    ),
+    Timescale(
+        "stability_action_recheck",
+        5,
+        Unit.WORKING_DAYS,
+        "Re-check a stability action not followed through",
+        "003",
+    ),
     Timescale("iro_action_check", 6, Unit.WEEKS, "IRO checks stability actions", "003"),
     Timescale("stability_review", 3, Unit.MONTHS, "Next stability meeting", "003"),
-    Timescale("unplanned_ending_meeting_from", 1, Unit.MONTHS, "Unplanned ending meeting, earliest", "003"),
-    Timescale("unplanned_ending_meeting_by", 6, Unit.WEEKS, "Unplanned ending meeting, latest", "003"),
+    Timescale(
+        "unplanned_ending_meeting_from", 1, Unit.MONTHS, "Unplanned ending meeting, earliest", "003"
+    ),
+    Timescale(
+        "unplanned_ending_meeting_by", 6, Unit.WEEKS, "Unplanned ending meeting, latest", "003"
+    ),
     Timescale(
         "unplanned_ending_waiver_window",
         12,
@@ -61,14 +75,30 @@ TIMESCALES = [
         "003",
         counted_back=True,
     ),
-    Timescale("life_story_session", 2, Unit.WEEKS, "Life story sharing session after a move", "002"),
+    Timescale(
+        "life_story_session", 2, Unit.WEEKS, "Life story sharing session after a move", "002"
+    ),
     Timescale("visit_recording", 48, Unit.HOURS, "Record a supervisory visit", "002"),
-    Timescale("supervision_record_to_carer", 2, Unit.WEEKS, "Send the visit record to the carer", "002"),
+    Timescale(
+        "supervision_record_to_carer", 2, Unit.WEEKS, "Send the visit record to the carer", "002"
+    ),
     Timescale("unannounced_visit", 6, Unit.MONTHS, "Unannounced visit, at least every", "002"),
     Timescale("assessment", 20, Unit.WEEKS, "Complete a Form F assessment", "002, 004"),
-    Timescale("reg24_assessment", 16, Unit.WEEKS, "Complete a kinship assessment under Regulation 24", "002"),
+    Timescale(
+        "reg24_assessment",
+        16,
+        Unit.WEEKS,
+        "Complete a kinship assessment under Regulation 24",
+        "002",
+    ),
     Timescale("reg25_extension", 8, Unit.WEEKS, "Regulation 25 extension, at most", "002"),
-    Timescale("adm_decision", 5, Unit.WORKING_DAYS, "Agency decision maker decides after panel minutes", "002"),
+    Timescale(
+        "adm_decision",
+        5,
+        Unit.WORKING_DAYS,
+        "Agency decision maker decides after panel minutes",
+        "002",
+    ),
     Timescale("appeal", 28, Unit.DAYS, "Appeal a fostering decision", "002"),
     Timescale("annual_review", 12, Unit.MONTHS, "Foster carer annual review", "002"),
 ]
@@ -84,19 +114,42 @@ class Threshold:
 
 
 THRESHOLDS = [
-    Threshold("baby_max_age_years", 1, "A child under this age is searched for in-house first", "001"),
     Threshold(
-        "large_sibling_group", 3, "A sibling group this large goes to agency search at once (Hearth's default)", "001"
+        "baby_max_age_years", 1, "A child under this age is searched for in-house first", "001"
     ),
     Threshold(
-        "older_child_min_age", 11, "A single child this old goes to agency search at once (Hearth's default)", "001"
+        "large_sibling_group",
+        3,
+        "A sibling group this large goes to agency search at once (Hearth's default)",
+        "001",
     ),
     Threshold(
-        "sibling_plan_group_size", 3, "A sibling group this large records which children should live together", "000, 002"
+        "older_child_min_age",
+        11,
+        "A single child this old goes to agency search at once (Hearth's default)",
+        "001",
     ),
-    Threshold("visit_interval_new_weeks", 4, "Supervisory visits for temporary approvals and exemptions, weeks", "002"),
-    Threshold("visit_interval_standard_weeks", 8, "Supervisory visits, usual interval, weeks", "002"),
-    Threshold("visit_interval_settled_weeks", 12, "Supervisory visits for settled long-term carers, weeks", "002"),
+    Threshold(
+        "sibling_plan_group_size",
+        3,
+        "A sibling group this large records which children should live together",
+        "000, 002",
+    ),
+    Threshold(
+        "visit_interval_new_weeks",
+        4,
+        "Supervisory visits for temporary approvals and exemptions, weeks",
+        "002",
+    ),
+    Threshold(
+        "visit_interval_standard_weeks", 8, "Supervisory visits, usual interval, weeks", "002"
+    ),
+    Threshold(
+        "visit_interval_settled_weeks",
+        12,
+        "Supervisory visits for settled long-term carers, weeks",
+        "002",
+    ),
 ]
 THRESHOLDS_BY_NAME = {t.name: t for t in THRESHOLDS}
 
@@ -110,16 +163,34 @@ class Approver:
 
 
 APPROVERS = [
-    Approver("agreement_to_accommodate", "service_lead", "Agreement to accommodate a child new into care", "000"),
-    Approver("referral_comments", "team_manager", "Comments on and quality assurance of a referral", "000, 003"),
+    Approver(
+        "agreement_to_accommodate",
+        "service_lead",
+        "Agreement to accommodate a child new into care",
+        "000",
+    ),
+    Approver(
+        "referral_comments",
+        "team_manager",
+        "Comments on and quality assurance of a referral",
+        "000, 003",
+    ),
     Approver("referral_approval", "service_lead", "Approval of a referral", "000"),
     Approver("matching_sign_off", "team_manager", "Signs off the matching form", "000"),
-    Approver("agency_match_notified", "assistant_director", "Is sent every agency match (Wigan)", "000"),
+    Approver(
+        "agency_match_notified", "assistant_director", "Is sent every agency match (Wigan)", "000"
+    ),
     Approver("stability_meeting_chair", "team_manager", "Chairs a stability meeting", "003"),
     Approver("unplanned_ending_chair", "iro", "Chairs an unplanned ending meeting", "003"),
-    Approver("unplanned_ending_waiver", "team_manager", "May waive an unplanned ending meeting", "003"),
-    Approver("fostering_decision", "agency_decision_maker", "Decides on approvals after panel", "002"),
-    Approver("regulation_24", "agency_decision_maker", "Grants Regulation 24 temporary approval", "002"),
+    Approver(
+        "unplanned_ending_waiver", "team_manager", "May waive an unplanned ending meeting", "003"
+    ),
+    Approver(
+        "fostering_decision", "agency_decision_maker", "Decides on approvals after panel", "002"
+    ),
+    Approver(
+        "regulation_24", "agency_decision_maker", "Grants Regulation 24 temporary approval", "002"
+    ),
 ]
 APPROVERS_BY_NAME = {a.name: a for a in APPROVERS}
 
@@ -132,6 +203,9 @@ COST_TIERS = [
 ]
 
 SWITCHES = {
-    "in_house_first": (True, "Offer in-house carers before agencies; declining one needs a recorded reason (001)"),
+    "in_house_first": (
+        True,
+        "Offer in-house carers before agencies; declining one needs a recorded reason (001)",
+    ),
     "allow_sibling_split": (False, "Matching may propose splitting a sibling group (000, 002)"),
 }

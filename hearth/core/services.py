@@ -40,7 +40,14 @@ def policy_update(*, user, policy, proposed, expected_version, reason=""):
     stored.version = F("version") + 1
     stored.save()
     return PolicyChange.objects.bulk_create(
-        PolicyChange(policy=stored, changed_by=user, setting=name, old_value=old, new_value=new, reason=reason)
+        PolicyChange(
+            policy=stored,
+            changed_by=user,
+            setting=name,
+            old_value=old,
+            new_value=new,
+            reason=reason,
+        )
         for name, old, new in changes
     )
 

@@ -29,7 +29,11 @@ def clean_postcode(value, *, required):
 
 
 def age_on(date_of_birth, day):
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
 
 
 class UsernameChoiceField(forms.ModelChoiceField):
@@ -42,24 +46,45 @@ class UsernameChoiceField(forms.ModelChoiceField):
 class ChildForm(GovukModelForm):
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2012")
     languages = TagsField(choices=tag_choices(vocabulary.LANGUAGES), required=False)
-    needs = TagsField(choices=tag_choices(vocabulary.NEEDS), required=False, help_text="See the tag vocabulary")
+    needs = TagsField(
+        choices=tag_choices(vocabulary.NEEDS), required=False, help_text="See the tag vocabulary"
+    )
     risks = TagsField(choices=tag_choices(vocabulary.RISKS), required=False)
     sibling_group_reference = forms.CharField(
-        label="Sibling group", required=False, max_length=40,
+        label="Sibling group",
+        required=False,
+        max_length=40,
         help_text="The same reference for brothers and sisters to be placed together; leave blank if none",
-    )  # fmt: skip
+    )
     placed_with_reference = forms.CharField(
-        label="Lives with (household reference)", required=False, max_length=40,
+        label="Lives with (household reference)",
+        required=False,
+        max_length=40,
         help_text="The foster household the child lives with now, if any",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Child
         fields = [
-            "reference", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity",
-            "religion", "languages", "disability", "legal_status", "home_postcode", "school_postcode",
-            "needs", "risks", "social_worker", "team", "iro",
-        ]  # fmt: skip
+            "reference",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "religion",
+            "languages",
+            "disability",
+            "legal_status",
+            "home_postcode",
+            "school_postcode",
+            "needs",
+            "risks",
+            "social_worker",
+            "team",
+            "iro",
+        ]
         field_classes = {"social_worker": UsernameChoiceField, "iro": UsernameChoiceField}
         labels = {"disability": "Disability (if any)", "iro": "Independent Reviewing Officer"}
 
@@ -70,7 +95,9 @@ class ChildForm(GovukModelForm):
         staff = authority.memberships.values("user")
         from hearth.accounts.models import User
 
-        people = User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
+        people = User.objects.filter(pk__in=staff, is_active=True).order_by(
+            "first_name", "last_name"
+        )
         self.fields["social_worker"].queryset = people
         self.fields["social_worker"].to_field_name = "username"
         self.fields["iro"].queryset = people
@@ -78,12 +105,22 @@ class ChildForm(GovukModelForm):
         self.fields["team"].queryset = authority.teams.all()
         self.fields["team"].to_field_name = "name"
         if self.instance.pk:
-            self.initial.setdefault("sibling_group_reference", getattr(self.instance.sibling_group, "reference", ""))
-            self.initial.setdefault("placed_with_reference", getattr(self.instance.placed_with, "reference", ""))
+            # The pickers send usernames and team names (as imports do), so show the stored ones so.
+            self.initial["social_worker"] = getattr(self.instance.social_worker, "username", None)
+            self.initial["iro"] = getattr(self.instance.iro, "username", None)
+            self.initial["team"] = getattr(self.instance.team, "name", None)
+            self.initial.setdefault(
+                "sibling_group_reference", getattr(self.instance.sibling_group, "reference", "")
+            )
+            self.initial.setdefault(
+                "placed_with_reference", getattr(self.instance.placed_with, "reference", "")
+            )
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        clash = Child.objects.filter(authority=self.authority, reference=reference).exclude(pk=self.instance.pk)
+        clash = Child.objects.filter(authority=self.authority, reference=reference).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError("Another child already has this reference")
         return reference
@@ -93,7 +130,9 @@ class ChildForm(GovukModelForm):
         if born > self.today:
             raise forms.ValidationError("Date of birth must be today or in the past")
         if age_on(born, self.today) >= OLDEST_AGE:
-            raise forms.ValidationError(f"A child looked after is under {OLDEST_AGE}: check the date of birth")
+            raise forms.ValidationError(
+                f"A child looked after is under {OLDEST_AGE}: check the date of birth"
+            )
         return born
 
     def clean_home_postcode(self):
@@ -109,13 +148,17 @@ class ChildForm(GovukModelForm):
         household = (
             Household.objects.filter(reference=reference)
             .filter(Q(provider=self.authority) | Q(provider__kind=Organisation.Kind.AGENCY))
-            .annotate(placed=Count("children_placed", filter=~Q(children_placed__pk=self.instance.pk)))
+            .annotate(
+                placed=Count("children_placed", filter=~Q(children_placed__pk=self.instance.pk))
+            )
             .first()
         )
         if household is None:
             raise forms.ValidationError(f"No household has the reference {reference}")
         if household.status not in (Household.Status.APPROVED, Household.Status.TEMPORARY):
-            raise forms.ValidationError(f"{household.name} is {household.get_status_display().lower()}")
+            raise forms.ValidationError(
+                f"{household.name} is {household.get_status_display().lower()}"
+            )
         if household.placed >= household.max_children:
             raise forms.ValidationError(
                 f"{household.name} is approved for {household.max_children} and has {household.placed} placed"
@@ -125,27 +168,49 @@ class ChildForm(GovukModelForm):
 
 class HouseholdForm(GovukModelForm):
     approved_on = GovukDateField(label="Approved on", required=False)
-    care_types = TagsField(label="Types of care", choices=list(vocabulary.PLACEMENT_TYPES.items()), required=False)
+    care_types = TagsField(
+        label="Types of care", choices=list(vocabulary.PLACEMENT_TYPES.items()), required=False
+    )
     skills = TagsField(
-        label="Skills and training", choices=tag_choices(vocabulary.SKILLS), required=False,
+        label="Skills and training",
+        choices=tag_choices(vocabulary.SKILLS),
+        required=False,
         help_text="A child's need is met by the same tag here",
-    )  # fmt: skip
+    )
     languages = TagsField(choices=tag_choices(vocabulary.LANGUAGES), required=False)
     named_children_references = forms.CharField(
-        label="Named children (kinship)", required=False,
+        label="Named children (kinship)",
+        required=False,
         help_text="For a kinship approval, the references of the children named, separated by ';'",
-    )  # fmt: skip
+    )
     carers = forms.CharField(
-        label="Carers", help_text="Each carer's first and last name, separated by ';', e.g. 'Ann Smith; Joe Smith'"
+        label="Carers",
+        help_text="Each carer's first and last name, separated by ';', e.g. 'Ann Smith; Joe Smith'",
     )
 
     class Meta:
         model = Household
         fields = [
-            "reference", "name", "carers", "postcode", "bedrooms", "status", "hold_reason", "min_age", "max_age",
-            "max_children", "care_types", "accepts_siblings", "skills", "ethnicity", "religion", "languages",
-            "approved_on", "weekly_cost", "supervising_social_worker",
-        ]  # fmt: skip
+            "reference",
+            "name",
+            "carers",
+            "postcode",
+            "bedrooms",
+            "status",
+            "hold_reason",
+            "min_age",
+            "max_age",
+            "max_children",
+            "care_types",
+            "accepts_siblings",
+            "skills",
+            "ethnicity",
+            "religion",
+            "languages",
+            "approved_on",
+            "weekly_cost",
+            "supervising_social_worker",
+        ]
         field_classes = {"supervising_social_worker": UsernameChoiceField}
         labels = {"accepts_siblings": "Can take a sibling group"}
 
@@ -155,19 +220,26 @@ class HouseholdForm(GovukModelForm):
         from hearth.accounts.models import User
 
         staff = User.objects.filter(pk__in=provider.memberships.values("user"), is_active=True)
-        self.fields["supervising_social_worker"].queryset = staff.order_by("first_name", "last_name")
+        self.fields["supervising_social_worker"].queryset = staff.order_by(
+            "first_name", "last_name"
+        )
         self.fields["supervising_social_worker"].to_field_name = "username"
         self.fields["min_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
         self.fields["max_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
         if self.instance.pk:
+            ssw = self.instance.supervising_social_worker
+            self.initial["supervising_social_worker"] = getattr(ssw, "username", None)
             self.initial.setdefault("carers", "; ".join(str(c) for c in self.instance.carers.all()))
             self.initial.setdefault(
-                "named_children_references", "; ".join(c.reference for c in self.instance.named_children.all())
+                "named_children_references",
+                "; ".join(c.reference for c in self.instance.named_children.all()),
             )
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        clash = Household.objects.filter(provider=self.provider, reference=reference).exclude(pk=self.instance.pk)
+        clash = Household.objects.filter(provider=self.provider, reference=reference).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError("Another household already has this reference")
         return reference
@@ -188,12 +260,21 @@ class HouseholdForm(GovukModelForm):
         return carers
 
     def clean_named_children_references(self):
-        references = [r.strip() for r in self.cleaned_data["named_children_references"].split(";") if r.strip()]
+        references = [
+            r.strip()
+            for r in self.cleaned_data["named_children_references"].split(";")
+            if r.strip()
+        ]
         if not references:
             return []
         if not self.provider.is_authority:
-            raise forms.ValidationError("Only a council's own kinship carers are approved for named children")
-        found = {c.reference: c for c in Child.objects.filter(authority=self.provider, reference__in=references)}
+            raise forms.ValidationError(
+                "Only a council's own kinship carers are approved for named children"
+            )
+        found = {
+            c.reference: c
+            for c in Child.objects.filter(authority=self.provider, reference__in=references)
+        }
         missing = [r for r in references if r not in found]
         if missing:
             raise forms.ValidationError(f"No child has the reference {', '.join(missing)}")
@@ -206,15 +287,22 @@ class HouseholdForm(GovukModelForm):
             if high > OLDEST_AGE:
                 self.add_error("max_age", f"The oldest age approved must be {OLDEST_AGE} or under")
             if low > high:
-                self.add_error("max_age", "The oldest age approved must be the same as or above the youngest")
+                self.add_error(
+                    "max_age", "The oldest age approved must be the same as or above the youngest"
+                )
         status = data.get("status")
         if status == Household.Status.ON_HOLD and not data.get("hold_reason"):
             self.add_error("hold_reason", "Select why the household is on hold")
         if status != Household.Status.ON_HOLD and data.get("hold_reason"):
             data["hold_reason"] = ""
         if status == Household.Status.TEMPORARY and not data.get("named_children_references"):
-            self.add_error("named_children_references", "A temporary (Regulation 24) approval names its children")
-        if status in (Household.Status.APPROVED, Household.Status.TEMPORARY) and not data.get("care_types"):
+            self.add_error(
+                "named_children_references",
+                "A temporary (Regulation 24) approval names its children",
+            )
+        if status in (Household.Status.APPROVED, Household.Status.TEMPORARY) and not data.get(
+            "care_types"
+        ):
             self.add_error("care_types", "Select the types of care the household is approved for")
         max_children = data.get("max_children")
         if max_children is not None and self.instance.pk:
@@ -224,7 +312,7 @@ class HouseholdForm(GovukModelForm):
                     "max_children", f"{placed} children live here: the approval cannot be for fewer"
                 )
         if max_children == 0 and status in (Household.Status.APPROVED, Household.Status.TEMPORARY):
-            self.add_error("max_children", "An approved household is approved for at least one child")
+            self.add_error(
+                "max_children", "An approved household is approved for at least one child"
+            )
         return data
-
-

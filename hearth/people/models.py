@@ -12,7 +12,9 @@ def _choices(mapping):
 class SiblingGroup(models.Model):
     """Brothers and sisters the council plans to place together wherever possible (000, 002)."""
 
-    authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sibling_groups")
+    authority = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sibling_groups"
+    )
     reference = models.CharField(max_length=40)
     together_plan = models.TextField(
         blank=True, help_text="For groups of more than two: which children should live together"
@@ -21,7 +23,9 @@ class SiblingGroup(models.Model):
     class Meta:
         ordering = ["reference"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "reference"], name="sibling_group_reference_unique")
+            models.UniqueConstraint(
+                fields=["authority", "reference"], name="sibling_group_reference_unique"
+            )
         ]
 
     def __str__(self):
@@ -41,7 +45,9 @@ class Child(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=_choices(vocabulary.SEXES))
     ethnicity = models.CharField(max_length=4, choices=_choices(vocabulary.ETHNICITIES))
-    religion = models.CharField(max_length=20, choices=_choices(vocabulary.RELIGIONS), default="not_known")
+    religion = models.CharField(
+        max_length=20, choices=_choices(vocabulary.RELIGIONS), default="not_known"
+    )
     languages = models.JSONField(default=list, blank=True)
     disability = models.CharField(max_length=300, blank=True)
     legal_status = models.CharField(max_length=2, choices=_choices(vocabulary.LEGAL_STATUSES))
@@ -50,9 +56,15 @@ class Child(models.Model):
     needs = models.JSONField(default=list, blank=True)
     risks = models.JSONField(default=list, blank=True)
     social_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="allocated_children"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocated_children",
     )
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
     iro = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="IRO",
@@ -65,7 +77,11 @@ class Child(models.Model):
         SiblingGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
     placed_with = models.ForeignKey(
-        "people.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="children_placed"
+        "people.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children_placed",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,7 +90,11 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
-        constraints = [models.UniqueConstraint(fields=["authority", "reference"], name="child_reference_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "reference"], name="child_reference_unique"
+            )
+        ]
 
     def __str__(self):
         return self.full_name
@@ -108,7 +128,9 @@ class Household(models.Model):
         help_text="The council that approved the household (in-house) or the agency",
     )
     reference = models.CharField(max_length=40)
-    name = models.CharField(max_length=150, help_text="How the household is known, e.g. 'Smith family'")
+    name = models.CharField(
+        max_length=150, help_text="How the household is known, e.g. 'Smith family'"
+    )
     postcode = models.CharField(max_length=8)
     bedrooms = models.PositiveSmallIntegerField(help_text="Bedrooms available to fostered children")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_ASSESSMENT)
@@ -118,7 +140,10 @@ class Household(models.Model):
     max_children = models.PositiveSmallIntegerField("Children approved for", default=1)
     care_types = models.JSONField("Types of care", default=list, blank=True)
     named_children = models.ManyToManyField(
-        Child, blank=True, related_name="kinship_households", help_text="Kinship approval: the children named"
+        Child,
+        blank=True,
+        related_name="kinship_households",
+        help_text="Kinship approval: the children named",
     )
     accepts_siblings = models.BooleanField(default=True)
     skills = models.JSONField(default=list, blank=True)
@@ -127,13 +152,19 @@ class Household(models.Model):
     languages = models.JSONField(default=list, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     review_due_at = models.DateTimeField(
-        null=True, blank=True, help_text="Annual review, or end of a Regulation 24 assessment, from the policy"
+        null=True,
+        blank=True,
+        help_text="Annual review, or end of a Regulation 24 assessment, from the policy",
     )
     weekly_cost = models.DecimalField(
         max_digits=8, decimal_places=2, default=0, help_text="Agency weekly fee; 0 for in-house"
     )
     supervising_social_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="supervised_households"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_households",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -142,10 +173,15 @@ class Household(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "reference"], name="household_reference_unique"),
-            models.CheckConstraint(condition=models.Q(min_age__lte=models.F("max_age")), name="household_age_range"),
+            models.UniqueConstraint(
+                fields=["provider", "reference"], name="household_reference_unique"
+            ),
             models.CheckConstraint(
-                condition=~models.Q(status="on_hold") | ~models.Q(hold_reason=""), name="household_hold_has_reason"
+                condition=models.Q(min_age__lte=models.F("max_age")), name="household_age_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="on_hold") | ~models.Q(hold_reason=""),
+                name="household_hold_has_reason",
             ),
         ]
 

@@ -13,17 +13,23 @@ def child_list(user, *, search="", mine=False):
         children = children.filter(social_worker=user)
     if search:
         children = children.filter(
-            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(reference__iexact=search)
+            Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(reference__iexact=search)
         )
     return children.order_by("last_name", "first_name", "pk")
 
 
 def with_free_places(households):
-    return households.annotate(placed=Count("children_placed")).annotate(free_places=F("max_children") - F("placed"))
+    return households.annotate(placed=Count("children_placed")).annotate(
+        free_places=F("max_children") - F("placed")
+    )
 
 
 def household_list(user, *, search="", status="", vacancies=False):
-    households = with_free_places(households_for_user(user).select_related("provider", "supervising_social_worker"))
+    households = with_free_places(
+        households_for_user(user).select_related("provider", "supervising_social_worker")
+    )
     if search:
         households = households.filter(Q(name__icontains=search) | Q(reference__iexact=search))
     if status:
@@ -38,7 +44,9 @@ def household_list(user, *, search="", status="", vacancies=False):
 def siblings_of(user, child):
     if child.sibling_group_id is None:
         return []
-    return list(children_for_user(user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=child.pk))
+    return list(
+        children_for_user(user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=child.pk)
+    )
 
 
 def children_placed_with(user, household):
@@ -55,7 +63,9 @@ def provider_contracts(council_ids, provider_ids):
 def provider_places(provider):
     """Aggregate figures a council may see about an agency's households: no carer's record."""
     households = with_free_places(Household.objects.filter(provider=provider))
-    open_households = households.filter(status__in=[Household.Status.APPROVED, Household.Status.TEMPORARY])
+    open_households = households.filter(
+        status__in=[Household.Status.APPROVED, Household.Status.TEMPORARY]
+    )
     return {
         "approved_households": open_households.count(),
         "free_places": sum(max(h.free_places, 0) for h in open_households),

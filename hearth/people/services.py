@@ -5,11 +5,10 @@ from datetime import datetime, time
 from django.db import transaction
 from django.db.models import F
 
-from hearth.core.deadlines import LONDON, policy_due_at
-from hearth.core.models import Policy
-
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
+from hearth.core.deadlines import LONDON, policy_due_at
+from hearth.core.models import Policy
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 
 
@@ -19,7 +18,9 @@ class EditConflict(Exception):
 
 def _claim_version(model, record, expected_version):
     """Move the record to its next version, or fail if another edit got there first."""
-    updated = model.objects.filter(pk=record.pk, version=expected_version).update(version=F("version") + 1)
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
     if not updated:
         raise EditConflict(f"{record} was changed by someone else while you were editing it")
     record.version = expected_version + 1
@@ -33,10 +34,25 @@ def _changed_fields(record, data, fields):
 
 
 CHILD_FIELDS = [
-    "reference", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity", "religion",
-    "languages", "disability", "legal_status", "home_postcode", "school_postcode", "needs", "risks",
-    "social_worker", "team", "iro",
-]  # fmt: skip
+    "reference",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "religion",
+    "languages",
+    "disability",
+    "legal_status",
+    "home_postcode",
+    "school_postcode",
+    "needs",
+    "risks",
+    "social_worker",
+    "team",
+    "iro",
+]
 
 
 def _sibling_group(authority, reference):
@@ -53,9 +69,14 @@ def child_create(*, user, authority, data, request=None, via=None):
     child.placed_with = data.get("placed_with_reference")
     child.save()
     audit_record(
-        user=user, action=AuditEvent.Action.CREATE, record_type="child", record_id=child.pk,
-        organisation=authority, request=request, via=via,
-    )  # fmt: skip
+        user=user,
+        action=AuditEvent.Action.CREATE,
+        record_type="child",
+        record_id=child.pk,
+        organisation=authority,
+        request=request,
+        via=via,
+    )
     return child
 
 
@@ -63,7 +84,9 @@ def child_create(*, user, authority, data, request=None, via=None):
 def child_update(*, user, child, data, expected_version, request=None, via=None):
     """Apply the changed fields; returns the list of what changed (empty: nothing written)."""
     data = dict(data)
-    data["sibling_group"] = _sibling_group(child.authority, data.pop("sibling_group_reference", None))
+    data["sibling_group"] = _sibling_group(
+        child.authority, data.pop("sibling_group_reference", None)
+    )
     data["placed_with"] = data.pop("placed_with_reference", None)
     changed = _changed_fields(child, data, [*CHILD_FIELDS, "sibling_group", "placed_with"])
     if not changed:
@@ -73,22 +96,45 @@ def child_update(*, user, child, data, expected_version, request=None, via=None)
         setattr(child, field, data[field])
     child.save(update_fields=[*changed, "version", "updated_at"])
     audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="child", record_id=child.pk,
-        organisation=child.authority, request=request, detail="changed " + ", ".join(changed), via=via,
-    )  # fmt: skip
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        record_type="child",
+        record_id=child.pk,
+        organisation=child.authority,
+        request=request,
+        detail="changed " + ", ".join(changed),
+        via=via,
+    )
     return changed
 
 
 HOUSEHOLD_FIELDS = [
-    "reference", "name", "postcode", "bedrooms", "status", "hold_reason", "min_age", "max_age", "max_children",
-    "care_types", "accepts_siblings", "skills", "ethnicity", "religion", "languages", "approved_on",
-    "weekly_cost", "supervising_social_worker",
-]  # fmt: skip
+    "reference",
+    "name",
+    "postcode",
+    "bedrooms",
+    "status",
+    "hold_reason",
+    "min_age",
+    "max_age",
+    "max_children",
+    "care_types",
+    "accepts_siblings",
+    "skills",
+    "ethnicity",
+    "religion",
+    "languages",
+    "approved_on",
+    "weekly_cost",
+    "supervising_social_worker",
+]
 
 
 def _set_carers(household, names):
     household.carers.all().delete()
-    Carer.objects.bulk_create(Carer(household=household, first_name=f, last_name=last) for f, last in names)
+    Carer.objects.bulk_create(
+        Carer(household=household, first_name=f, last_name=last) for f, last in names
+    )
 
 
 def review_due_at(household, policy):
@@ -119,9 +165,14 @@ def household_create(*, user, provider, data, request=None, via=None):
     _set_carers(household, data.get("carers", []))
     household.named_children.set(data.get("named_children_references", []))
     audit_record(
-        user=user, action=AuditEvent.Action.CREATE, record_type="household", record_id=household.pk,
-        organisation=provider, request=request, via=via,
-    )  # fmt: skip
+        user=user,
+        action=AuditEvent.Action.CREATE,
+        record_type="household",
+        record_id=household.pk,
+        organisation=provider,
+        request=request,
+        via=via,
+    )
     return household
 
 
@@ -146,7 +197,13 @@ def household_update(*, user, household, data, expected_version, request=None, v
         household.named_children.set(new_named)
         changed.append("named children")
     audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="household", record_id=household.pk,
-        organisation=household.provider, request=request, detail="changed " + ", ".join(changed), via=via,
-    )  # fmt: skip
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        record_type="household",
+        record_id=household.pk,
+        organisation=household.provider,
+        request=request,
+        detail="changed " + ", ".join(changed),
+        via=via,
+    )
     return changed

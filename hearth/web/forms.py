@@ -42,11 +42,15 @@ class GovukDateInput(forms.MultiWidget):
         context = super().get_context(name, value, attrs)
         labels = ("Day", "Month", "Year")
         suffixes = ("day", "month", "year")
-        for subwidget, label, suffix in zip(context["widget"]["subwidgets"], labels, suffixes, strict=True):
+        for subwidget, label, suffix in zip(
+            context["widget"]["subwidgets"], labels, suffixes, strict=True
+        ):
             subwidget["label"] = label
             subwidget["name"] = f"{name}_{suffix}"
-            subwidget["attrs"]["id"] = f"{attrs.get('id', 'id_' + name)}_{suffix}" if suffix != "day" else attrs.get(
-                "id", "id_" + name
+            subwidget["attrs"]["id"] = (
+                f"{attrs.get('id', 'id_' + name)}_{suffix}"
+                if suffix != "day"
+                else attrs.get("id", "id_" + name)
             )
         return context
 
@@ -91,5 +95,6 @@ class TagsField(forms.MultipleChoiceField):
         unknown = [v for v in value if not self.valid_value(v)]
         if unknown:
             raise forms.ValidationError(
-                "Unknown %(what)s: %(values)s", params={"what": self.label.lower(), "values": ", ".join(unknown)}
+                "Unknown %(what)s: %(values)s",
+                params={"what": (self.label or "value").lower(), "values": ", ".join(unknown)},
             )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,15 +34,18 @@ class SignInForm(GovukForm, AuthenticationForm):
 
 class TokenForm(GovukForm):
     token = forms.CharField(
-        label="Code from your authenticator app", max_length=8,
+        label="Code from your authenticator app",
+        max_length=8,
         help_text="The 6-digit code shown in the app, for example 123456",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
 
 
 def _next_url(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -57,6 +61,7 @@ def sign_in(request):
         if form.is_valid():
             user = form.get_user()
             login(request, user)
+            request.session["hearth_signed_in_at"] = timezone.now().timestamp()
             audit_record(user=user, action=AuditEvent.Action.SIGN_IN, request=request)
             return redirect(_next_url(request))
         audit_sign_in_failed(username=request.POST.get("username", ""), request=request)
@@ -87,7 +92,9 @@ def two_factor_setup(request):
         return redirect("two_factor_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -98,7 +105,12 @@ def two_factor_setup(request):
             return redirect(_next_url(request))
         form.add_error("token", "That code is not right. Check the app and enter the newest code.")
     secret = base64.b32encode(device.bin_key).decode()
-    context = {"form": form, "qr": _qr_svg(device.config_url), "secret": secret, "next": _next_url(request, "")}
+    context = {
+        "form": form,
+        "qr": _qr_svg(device.config_url),
+        "secret": secret,
+        "next": _next_url(request, ""),
+    }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
@@ -115,4 +127,6 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", "That code is not right. Check the app and enter the newest code.")
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")}
+    )

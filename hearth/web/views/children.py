@@ -24,11 +24,22 @@ PAGE_SIZE = 50
 def child_index(request):
     search = request.GET.get("q", "").strip()
     mine = request.GET.get("mine") == "1"
-    page = Paginator(child_list(request.user, search=search, mine=mine), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(user=request.user, action=AuditEvent.Action.LIST, record_type="child", request=request,
-                 detail=f"page {page.number}" + (f", search '{search}'" if search else ""))  # fmt: skip
-    context = {"page": page, "search": search, "mine": mine,
-               "can_add": bool(organisations_granting(request.user, Capability.EDIT_CHILDREN))}  # fmt: skip
+    page = Paginator(child_list(request.user, search=search, mine=mine), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LIST,
+        record_type="child",
+        request=request,
+        detail=f"page {page.number}" + (f", search '{search}'" if search else ""),
+    )
+    context = {
+        "page": page,
+        "search": search,
+        "mine": mine,
+        "can_add": bool(organisations_granting(request.user, Capability.EDIT_CHILDREN)),
+    }
     return render(request, "people/child_index.html", context)
 
 
@@ -40,7 +51,8 @@ def child_record(request, pk):
         "child": child,
         "summary": child_summary(child),
         "siblings": siblings_of(request.user, child),
-        "can_edit": child.authority in organisations_granting(request.user, Capability.EDIT_CHILDREN),
+        "can_edit": child.authority
+        in organisations_granting(request.user, Capability.EDIT_CHILDREN),
         "can_audit": child.authority in organisations_granting(request.user, Capability.VIEW_AUDIT),
     }
     return render(request, "people/child_record.html", context)
@@ -52,7 +64,9 @@ def child_add(request):
     authority = organisations_granting(request.user, Capability.EDIT_CHILDREN)[0]
     form = ChildForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
-        child = services.child_create(user=request.user, authority=authority, data=form.cleaned_data, request=request)
+        child = services.child_create(
+            user=request.user, authority=authority, data=form.cleaned_data, request=request
+        )
         messages.success(request, f"{child.full_name}'s record was added.")
         return redirect("child", pk=child.pk)
     return render(request, "people/child_form.html", {"form": form, "title": "Add a child"})
@@ -61,17 +75,30 @@ def child_add(request):
 @requires(Capability.EDIT_CHILDREN)
 @require_http_methods(["GET", "POST"])
 def child_change(request, pk):
-    child = child_for_user(request.user, pk, write=True, request=request, audit_view=request.method == "GET")
+    child = child_for_user(
+        request.user, pk, write=True, request=request, audit_view=request.method == "GET"
+    )
     form = ChildForm(request.POST or None, instance=child, authority=child.authority)
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=child.version)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.child_update(user=request.user, child=child, data=form.cleaned_data,
-                                            expected_version=form.cleaned_data["version"], request=request)  # fmt: skip
+            changed = services.child_update(
+                user=request.user,
+                child=child,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
         except services.EditConflict as error:
-            form.add_error(None, f"{error}. Your changes were not saved: reload the record and make them again.")
+            form.add_error(
+                None,
+                f"{error}. Your changes were not saved: reload the record and make them again.",
+            )
         else:
             messages.success(request, "Changes saved." if changed else "Nothing was changed.")
             return redirect("child", pk=child.pk)
-    return render(request, "people/child_form.html", {"form": form, "title": f"Change {child.full_name}'s record",
-                                                       "child": child})  # fmt: skip
+    return render(
+        request,
+        "people/child_form.html",
+        {"form": form, "title": f"Change {child.full_name}'s record", "child": child},
+    )

@@ -11,18 +11,38 @@ from hearth.people.selectors import child_list, household_list
 from hearth.web.decorators import signed_in
 from hearth.web.presenters import long_date, role_label
 
-MANAGERS = {Role.TEAM_MANAGER, Role.SERVICE_LEAD, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE,
-            Role.ASSISTANT_DIRECTOR, Role.DIRECTOR}  # fmt: skip
-FOSTERING = {Role.FOSTERING_DUTY_WORKER, Role.FOSTERING_TEAM_MANAGER, Role.PLACEMENTS_OFFICER,
-             Role.AGENCY_DECISION_MAKER, Role.AGENCY_USER}  # fmt: skip
+MANAGERS = {
+    Role.TEAM_MANAGER,
+    Role.SERVICE_LEAD,
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.ASSISTANT_DIRECTOR,
+    Role.DIRECTOR,
+}
+FOSTERING = {
+    Role.FOSTERING_DUTY_WORKER,
+    Role.FOSTERING_TEAM_MANAGER,
+    Role.PLACEMENTS_OFFICER,
+    Role.AGENCY_DECISION_MAKER,
+    Role.AGENCY_USER,
+}
 
 
 def _panel(title, rows, *, empty, link=None, overdue=False, total=None):
-    return {"title": title, "rows": rows, "empty": empty, "link": link, "overdue": overdue, "total": total}
+    return {
+        "title": title,
+        "rows": rows,
+        "empty": empty,
+        "link": link,
+        "overdue": overdue,
+        "total": total,
+    }
 
 
 def _child_rows(children):
-    return [{"text": f"{c.full_name} ({c.reference})", "url": f"/children/{c.pk}/"} for c in children]
+    return [
+        {"text": f"{c.full_name} ({c.reference})", "url": f"/children/{c.pk}/"} for c in children
+    ]
 
 
 def _household_rows(households, now):
@@ -31,8 +51,12 @@ def _household_rows(households, now):
         due = h.review_due_at
         note = ""
         if due:
-            note = ("overdue since " if due < now else "due ") + long_date(timezone.localtime(due).date())
-        rows.append({"text": f"{h.name} ({h.reference})", "url": f"/households/{h.pk}/", "note": note})
+            note = ("overdue since " if due < now else "due ") + long_date(
+                timezone.localtime(due).date()
+            )
+        rows.append(
+            {"text": f"{h.name} ({h.reference})", "url": f"/households/{h.pk}/", "note": note}
+        )
     return rows
 
 
@@ -40,17 +64,36 @@ def _children_panels(user, roles):
     panels = []
     if Role.SOCIAL_WORKER in roles:
         mine = child_list(user, mine=True)
-        panels.append(_panel("Children allocated to you", _child_rows(mine[:10]), total=mine.count(),
-                             empty="No children are allocated to you.", link="/children/?mine=1"))  # fmt: skip
+        panels.append(
+            _panel(
+                "Children allocated to you",
+                _child_rows(mine[:10]),
+                total=mine.count(),
+                empty="No children are allocated to you.",
+                link="/children/?mine=1",
+            )
+        )
     if Role.IRO in roles:
         reviewed = child_list(user).filter(iro=user)
-        panels.append(_panel("Children you are the IRO for", _child_rows(reviewed[:10]), total=reviewed.count(),
-                             empty="You are not the IRO for any child."))  # fmt: skip
+        panels.append(
+            _panel(
+                "Children you are the IRO for",
+                _child_rows(reviewed[:10]),
+                total=reviewed.count(),
+                empty="You are not the IRO for any child.",
+            )
+        )
     if roles & MANAGERS:
         unallocated = child_list(user).filter(social_worker__isnull=True)
-        panels.append(_panel("Children with no allocated social worker", _child_rows(unallocated[:10]),
-                             total=unallocated.count(), overdue=unallocated.exists(),
-                             empty="Every child has an allocated social worker."))  # fmt: skip
+        panels.append(
+            _panel(
+                "Children with no allocated social worker",
+                _child_rows(unallocated[:10]),
+                total=unallocated.count(),
+                overdue=unallocated.exists(),
+                empty="Every child has an allocated social worker.",
+            )
+        )
     return panels
 
 
@@ -59,17 +102,37 @@ def _household_panels(user, roles, now):
     households = household_list(user)
     if Role.SUPERVISING_SOCIAL_WORKER in roles:
         mine = households.filter(supervising_social_worker=user)
-        panels.append(_panel("Households you supervise", _household_rows(mine[:10], now), total=mine.count(),
-                             empty="You supervise no households."))  # fmt: skip
+        panels.append(
+            _panel(
+                "Households you supervise",
+                _household_rows(mine[:10], now),
+                total=mine.count(),
+                empty="You supervise no households.",
+            )
+        )
     if roles & (FOSTERING | {Role.SUPERVISING_SOCIAL_WORKER}):
-        overdue = households.filter(review_due_at__lt=now).exclude(status=Household.Status.DEREGISTERED)
-        panels.append(_panel("Reviews and temporary approvals overdue", _household_rows(overdue[:10], now),
-                             total=overdue.count(), overdue=overdue.exists(),
-                             empty="No household's review is overdue."))  # fmt: skip
+        overdue = households.filter(review_due_at__lt=now).exclude(
+            status=Household.Status.DEREGISTERED
+        )
+        panels.append(
+            _panel(
+                "Reviews and temporary approvals overdue",
+                _household_rows(overdue[:10], now),
+                total=overdue.count(),
+                overdue=overdue.exists(),
+                empty="No household's review is overdue.",
+            )
+        )
         vacancies = household_list(user, vacancies=True)
-        panels.append(_panel("Households with a free place", _household_rows(vacancies[:10], now),
-                             total=vacancies.count(), link="/households/?vacancies=1",
-                             empty="No approved household has a free place."))  # fmt: skip
+        panels.append(
+            _panel(
+                "Households with a free place",
+                _household_rows(vacancies[:10], now),
+                total=vacancies.count(),
+                link="/households/?vacancies=1",
+                empty="No approved household has a free place.",
+            )
+        )
     return panels
 
 

@@ -31,13 +31,21 @@ def household_index(request):
     vacancies = request.GET.get("vacancies") == "1"
     households = household_list(request.user, search=search, status=status, vacancies=vacancies)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(user=request.user, action=AuditEvent.Action.LIST, record_type="household", request=request,
-                 detail=f"page {page.number}" + (f", search '{search}'" if search else ""))  # fmt: skip
+    audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LIST,
+        record_type="household",
+        request=request,
+        detail=f"page {page.number}" + (f", search '{search}'" if search else ""),
+    )
     context = {
-        "page": page, "search": search, "status": status, "vacancies": vacancies,
+        "page": page,
+        "search": search,
+        "status": status,
+        "vacancies": vacancies,
         "statuses": Household.Status.choices,
         "can_add": bool(organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS)),
-    }  # fmt: skip
+    }
     return render(request, "people/household_index.html", context)
 
 
@@ -53,8 +61,10 @@ def household_record(request, pk):
         "named_children": list(household.named_children.all()),
         "review_due": date_time(household.review_due_at) if household.review_due_at else None,
         "review_overdue": is_overdue(household.review_due_at, timezone.now()),
-        "can_edit": household.provider in organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS),
-        "can_audit": household.provider in organisations_granting(request.user, Capability.VIEW_AUDIT),
+        "can_edit": household.provider
+        in organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS),
+        "can_audit": household.provider
+        in organisations_granting(request.user, Capability.VIEW_AUDIT),
     }
     return render(request, "people/household_record.html", context)
 
@@ -76,15 +86,25 @@ def household_add(request):
 @requires(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
 def household_change(request, pk):
-    household = household_for_user(request.user, pk, write=True, request=request, audit_view=request.method == "GET")
+    household = household_for_user(
+        request.user, pk, write=True, request=request, audit_view=request.method == "GET"
+    )
     form = HouseholdForm(request.POST or None, instance=household, provider=household.provider)
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=household.version)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.household_update(user=request.user, household=household, data=form.cleaned_data,
-                                                expected_version=form.cleaned_data["version"], request=request)  # fmt: skip
+            changed = services.household_update(
+                user=request.user,
+                household=household,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
         except services.EditConflict as error:
-            form.add_error(None, f"{error}. Your changes were not saved: reload the record and make them again.")
+            form.add_error(
+                None,
+                f"{error}. Your changes were not saved: reload the record and make them again.",
+            )
         else:
             messages.success(request, "Changes saved." if changed else "Nothing was changed.")
             return redirect("household", pk=household.pk)

@@ -45,7 +45,9 @@ def manage(request):
 
 
 class UserForm(GovukForm):
-    username = forms.CharField(max_length=150, help_text="What they type to sign in, e.g. sam.jones")
+    username = forms.CharField(
+        max_length=150, help_text="What they type to sign in, e.g. sam.jones"
+    )
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Email address")
@@ -53,7 +55,9 @@ class UserForm(GovukForm):
     roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
     team = forms.ModelChoiceField(queryset=None, required=False)
     password = forms.CharField(
-        label="First password", widget=forms.PasswordInput, help_text="At least 12 characters. Give it to them in person."
+        label="First password",
+        widget=forms.PasswordInput,
+        help_text="At least 12 characters. Give it to them in person.",
     )
     is_active = forms.BooleanField(label="Can sign in", required=False, initial=True)
 
@@ -61,7 +65,9 @@ class UserForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.organisation, self.user = organisation, user
         allowed = AGENCY_ROLES if organisation.is_agency else AUTHORITY_ROLES
-        self.fields["roles"].choices = [(value, label) for value, label in ROLE_CHOICES if value in allowed]
+        self.fields["roles"].choices = [
+            (value, label) for value, label in ROLE_CHOICES if value in allowed
+        ]
         self.fields["team"].queryset = teams_of(organisation)
         if user is None:
             del self.fields["is_active"]
@@ -71,15 +77,19 @@ class UserForm(GovukForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        if self.user is None and User.objects.filter(username__iexact=username).exists():
+        if self.user is None and administration.username_taken(username):
             raise forms.ValidationError("Someone already has this username")
         return username
 
     def clean(self):
         data = super().clean()
         if "password" in self.fields and data.get("password"):
-            candidate = User(username=data.get("username", ""), first_name=data.get("first_name", ""),
-                             last_name=data.get("last_name", ""), email=data.get("email", ""))  # fmt: skip
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
             try:
                 validate_password(data["password"], candidate)
             except forms.ValidationError as error:
@@ -90,11 +100,15 @@ class UserForm(GovukForm):
 @requires(Capability.ADMINISTER)
 @require_GET
 def user_index(request):
-    users = users_for_admin(request.user).prefetch_related("memberships").order_by("last_name", "first_name")
+    users = (
+        users_for_admin(request.user)
+        .prefetch_related("memberships")
+        .order_by("last_name", "first_name")
+    )
     locked = set(
-        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values_list(
-            "username", flat=True
-        )
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
     )
     return render(request, "manage/user_index.html", {"users": users, "locked": locked})
 
@@ -118,10 +132,15 @@ def user_change(request, pk):
     person = user_for_admin(request.user, pk, request=request)
     memberships = person.memberships.filter(organisation=organisation)
     initial = {
-        "username": person.username, "first_name": person.first_name, "last_name": person.last_name,
-        "email": person.email, "job_title": person.job_title, "is_active": person.is_active,
-        "roles": [m.role for m in memberships], "team": next((m.team for m in memberships if m.team), None),
-    }  # fmt: skip
+        "username": person.username,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "is_active": person.is_active,
+        "roles": [m.role for m in memberships],
+        "team": next((m.team for m in memberships if m.team), None),
+    }
     form = UserForm(request.POST or None, organisation=organisation, user=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
@@ -131,7 +150,12 @@ def user_change(request, pk):
     locked = AccessAttempt.objects.filter(
         username=person.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
-    context = {"form": form, "title": f"Change {person.display_name}", "person": person, "locked": locked}
+    context = {
+        "form": form,
+        "title": f"Change {person.display_name}",
+        "person": person,
+        "locked": locked,
+    }
     return render(request, "manage/user_form.html", context)
 
 
@@ -190,7 +214,9 @@ def team_add(request):
 def team_change(request, pk):
     team = team_for_admin(request.user, pk, request=request)
     initial = {"name": team.name, "manager": team.manager}
-    form = TeamForm(request.POST or None, organisation=team.organisation, team=team, initial=initial)
+    form = TeamForm(
+        request.POST or None, organisation=team.organisation, team=team, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         administration.team_save(organisation=team.organisation, team=team, **form.cleaned_data)
         messages.success(request, "The team was saved.")
@@ -205,7 +231,9 @@ class PolicyForm(GovukForm):
     """One field per timescale amount and unit, threshold, approver and switch."""
 
     reason = forms.CharField(
-        label="Why are you changing the policy?", max_length=500, help_text="Kept in the policy's history"
+        label="Why are you changing the policy?",
+        max_length=500,
+        help_text="Kept in the policy's history",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -216,15 +244,21 @@ class PolicyForm(GovukForm):
         for rule in TIMESCALES:
             amount, unit = policy.timescale(rule.name)
             self.fields[f"t_{rule.name}_amount"] = forms.IntegerField(
-                label=f"{rule.label}: how many", min_value=1, max_value=1000, initial=amount,
+                label=f"{rule.label}: how many",
+                min_value=1,
+                max_value=1000,
+                initial=amount,
                 help_text=f"Source: seed {rule.source}. Default {rule.describe()}.",
-            )  # fmt: skip
+            )
             self.fields[f"t_{rule.name}_unit"] = forms.ChoiceField(
                 label=f"{rule.label}: counted in", choices=Unit.choices, initial=unit
             )
         for threshold in THRESHOLDS:
             self.fields[f"h_{threshold.name}"] = forms.IntegerField(
-                label=threshold.label, min_value=0, max_value=100, initial=policy.threshold(threshold.name)
+                label=threshold.label,
+                min_value=0,
+                max_value=100,
+                initial=policy.threshold(threshold.name),
             )
         for approver in APPROVERS:
             self.fields[f"a_{approver.name}"] = forms.ChoiceField(
@@ -232,38 +266,58 @@ class PolicyForm(GovukForm):
             )
         tiers = policy.cost_tiers
         self.fields["cost_lower_limit"] = forms.IntegerField(
-            label="Weekly cost at which a head of service's approval is needed, £", min_value=1,
+            label="Weekly cost at which a head of service's approval is needed, £",
+            min_value=1,
             initial=tiers[0]["below"],
-        )  # fmt: skip
-        self.fields["cost_upper_limit"] = forms.IntegerField(
-            label="Weekly cost at which the director's approval is needed, £", min_value=1, initial=tiers[1]["below"]
         )
-        for index, label in enumerate(("Approves costs below the first limit", "Approves costs between the limits",
-                                       "Approves costs at or above the second limit")):  # fmt: skip
+        self.fields["cost_upper_limit"] = forms.IntegerField(
+            label="Weekly cost at which the director's approval is needed, £",
+            min_value=1,
+            initial=tiers[1]["below"],
+        )
+        for index, label in enumerate(
+            (
+                "Approves costs below the first limit",
+                "Approves costs between the limits",
+                "Approves costs at or above the second limit",
+            )
+        ):
             self.fields[f"cost_role_{index}"] = forms.ChoiceField(
                 label=label, choices=role_choices, initial=tiers[index]["role"]
             )
         for name, (_default, label) in SWITCHES.items():
-            self.fields[f"s_{name}"] = forms.BooleanField(label=label, required=False, initial=policy.switch(name))
+            self.fields[f"s_{name}"] = forms.BooleanField(
+                label=label, required=False, initial=policy.switch(name)
+            )
         self.fields["two_factor_roles"] = forms.MultipleChoiceField(
-            label="Roles that must use a second factor to sign in", required=False, choices=role_choices,
-            widget=forms.CheckboxSelectMultiple, initial=policy.two_factor_roles,
-        )  # fmt: skip
+            label="Roles that must use a second factor to sign in",
+            required=False,
+            choices=role_choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=policy.two_factor_roles,
+        )
         self.fields["version"].initial = policy.version
-        self.order_fields([*[f for f in self.fields if f not in ("reason", "version")], "reason", "version"])
+        self.order_fields(
+            [*[f for f in self.fields if f not in ("reason", "version")], "reason", "version"]
+        )
 
     def clean(self):
         data = super().clean()
         low, high = data.get("cost_lower_limit"), data.get("cost_upper_limit")
         if low is not None and high is not None and high <= low:
-            self.add_error("cost_upper_limit", "The director's limit must be above the head of service's limit")
+            self.add_error(
+                "cost_upper_limit", "The director's limit must be above the head of service's limit"
+            )
         return data
 
     def proposed(self):
         data = self.cleaned_data
         return {
             "timescales": {
-                rule.name: {"amount": data[f"t_{rule.name}_amount"], "unit": data[f"t_{rule.name}_unit"]}
+                rule.name: {
+                    "amount": data[f"t_{rule.name}_amount"],
+                    "unit": data[f"t_{rule.name}_unit"],
+                }
                 for rule in TIMESCALES
             },
             "thresholds": {t.name: data[f"h_{t.name}"] for t in THRESHOLDS},
@@ -286,13 +340,20 @@ def policy_change(request):
     if request.method == "POST" and form.is_valid():
         try:
             changes = policy_services.policy_update(
-                user=request.user, policy=policy, proposed=form.proposed(),
-                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
-            )  # fmt: skip
+                user=request.user,
+                policy=policy,
+                proposed=form.proposed(),
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
         except policy_services.PolicyConflict as error:
-            form.add_error(None, f"{error}. Your changes were not saved: reload the page and make them again.")
+            form.add_error(
+                None, f"{error}. Your changes were not saved: reload the page and make them again."
+            )
         else:
-            messages.success(request, f"{len(changes)} setting{'s' if len(changes) != 1 else ''} changed.")
+            messages.success(
+                request, f"{len(changes)} setting{'s' if len(changes) != 1 else ''} changed."
+            )
             return redirect("manage_policy_history")
     return render(request, "manage/policy_form.html", {"form": form, "policy": policy})
 
@@ -307,9 +368,14 @@ def policy_history(request):
 
 # Access logs -------------------------------------------------------------------------------------------
 
+
 @requires(Capability.VIEW_AUDIT)
 @require_GET
 def record_access_log(request, record_type, pk):
     record = record_for_auditor(request.user, record_type, pk, request=request)
     events = access_log(record_type=record_type, record_id=record.pk)[:1000]
-    return render(request, "manage/access_log.html", {"record": record, "record_type": record_type, "events": events})
+    return render(
+        request,
+        "manage/access_log.html",
+        {"record": record, "record_type": record_type, "events": events},
+    )

@@ -24,7 +24,9 @@ def provider_index(request):
     page = Paginator(providers, 50).get_page(request.GET.get("page"))
     contracts = provider_contracts(_councils_of(request.user), [p.pk for p in page])
     rows = [{"provider": p, "contract": contracts.get(p.pk)} for p in page]
-    return render(request, "people/provider_index.html", {"page": page, "rows": rows, "search": search})
+    return render(
+        request, "people/provider_index.html", {"page": page, "rows": rows, "search": search}
+    )
 
 
 @requires(Capability.VIEW_PROVIDERS)

@@ -1,0 +1,106 @@
+import pytest
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from hearth.audit.models import AuditEvent
+from hearth.people.models import Child
+
+
+def test_viewing_a_childs_record_writes_one_audit_row(client, social_worker, child):
+    client.force_login(social_worker)
+    client.get(reverse("child", args=[child.pk]), REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.get(action="view")
+    assert (event.username, event.record_type, event.record_id) == (
+        "sw.wigan",
+        "child",
+        str(child.pk),
+    )
+    assert event.organisation == child.authority
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_viewing_a_household_writes_one_audit_row(client, supervising_social_worker, household):
+    client.force_login(supervising_social_worker)
+    client.get(reverse("household", args=[household.pk]))
+    assert (
+        AuditEvent.objects.filter(
+            action="view", record_type="household", record_id=str(household.pk)
+        ).count()
+        == 1
+    )
+
+
+def test_changing_a_childs_record_writes_an_update_row_naming_the_fields(
+    client, social_worker, child
+):
+    client.force_login(social_worker)
+    url = reverse("child_change", args=[child.pk])
+    form = client.get(url).context["form"]
+    data = _form_data(form)
+    data["first_name"] = "Amelia"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="update")
+    assert event.detail == "changed first_name"
+    assert Child.objects.get(pk=child.pk).first_name == "Amelia"
+
+
+def test_request_fails_and_nothing_is_kept_when_the_audit_row_cannot_be_written(
+    client, social_worker, child
+):
+    from django.db import connection
+
+    client.force_login(social_worker)
+    url = reverse("child_change", args=[child.pk])
+    data = _form_data(client.get(url).context["form"])
+    data["first_name"] = "Changed"
+    before = AuditEvent.objects.count()
+    # Break the audit table for this test only: the write of the child must roll back with it.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent RENAME TO audit_auditevent_away")
+    try:
+        client.raise_request_exception = True
+        with pytest.raises(DatabaseError):
+            client.post(url, data)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent_away RENAME TO audit_auditevent")
+    assert Child.objects.get(pk=child.pk).first_name == child.first_name
+    assert AuditEvent.objects.count() == before
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(social_worker, child):
+    event = AuditEvent.objects.create(
+        user=social_worker, username="sw.wigan", action="view", record_type="child"
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(username="someone else")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).username == "sw.wigan"
+
+
+def test_administrator_sees_a_records_access_log(client, admin, social_worker, child):
+    client.force_login(social_worker)
+    client.get(reverse("child", args=[child.pk]))
+    client.force_login(admin)
+    response = client.get(reverse("access_log", args=["child", child.pk]))
+    assert response.status_code == 200
+    assert "sw.wigan" in response.content.decode()
+
+
+def _form_data(form):
+    """What the browser would send back for an unchanged form."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if name == "date_of_birth":
+            day = value if hasattr(value, "day") else None
+            data.update(
+                {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+            )
+        elif isinstance(value, (list, tuple)):
+            data[name] = list(value)
+        elif value is not None:
+            data[name] = value
+    return data

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q
 
 from hearth.accounts.access import children_for_user, households_for_user
 from hearth.core.models import Contract
-from hearth.people.models import Household
+from hearth.people.models import Child, Household
 
 
 def child_list(user, *, search="", mine=False):
@@ -69,4 +69,19 @@ def provider_places(provider):
     return {
         "approved_households": open_households.count(),
         "free_places": sum(max(h.free_places, 0) for h in open_households),
+    }
+
+
+def authority_figures(authority):
+    """Counts a region analyst may see: no child's or carer's record, only totals."""
+    households = with_free_places(
+        Household.objects.filter(
+            provider=authority, status__in=[Household.Status.APPROVED, Household.Status.TEMPORARY]
+        )
+    )
+    return {
+        "authority": authority.name,
+        "children_looked_after": Child.objects.filter(authority=authority).count(),
+        "approved_households": households.count(),
+        "free_places": sum(max(h.free_places, 0) for h in households),
     }

@@ -7,9 +7,18 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from hearth.accounts.services import token_create
 from hearth.audit.models import AuditEvent
 
-PUBLIC = {"login", "healthz", "logout", "two_factor_verify", "two_factor_setup"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "logout",
+    "two_factor_verify",
+    "two_factor_setup",
+    "api:openapi-json",
+    "api:api-root",
+}
 
 
 def _names(patterns, namespace=""):
@@ -28,6 +37,9 @@ class Check:
     record: str | None = None  # fixture whose pk goes in the URL
     args: list = field(default_factory=list)
     audited_denial: bool = True  # record URLs log the refusal; pages without a record just 404
+    api: bool = False  # called with the persona's bearer token
+    query: dict = field(default_factory=dict)
+    list_of: str | None = None  # an API list: the denied persona gets 200 without this record in it
 
 
 ACCESS = {
@@ -53,12 +65,37 @@ ACCESS = {
     "manage_policy": Check("admin", "social_worker", audited_denial=False),
     "manage_policy_history": Check("admin", "social_worker", audited_denial=False),
     "access_log": Check("admin", "outsider_admin", record="child", args=["child"]),
+    "api:child_list": Check("social_worker", "outsider", api=True, list_of="child"),
+    "api:child_detail": Check("social_worker", "outsider", record="child", api=True),
+    "api:household_list": Check(
+        "supervising_social_worker", "outsider_ssw", api=True, list_of="household"
+    ),
+    "api:household_detail": Check(
+        "supervising_social_worker", "outsider_ssw", record="household", api=True
+    ),
+    "api:provider_list": Check("social_worker", "other_agency_user", api=True, list_of="agency"),
+    "api:provider_detail": Check("social_worker", "other_agency_user", record="agency", api=True),
+    "api:policy_detail": Check("social_worker", "agency_user", api=True, audited_denial=False),
+    "api:policy_due": Check(
+        "social_worker",
+        "agency_user",
+        api=True,
+        audited_denial=False,
+        query={"rule": "stability_meeting", "from": "2026-11-23T09:00:00+00:00"},
+    ),
+    "api:policy_approver": Check(
+        "social_worker",
+        "agency_user",
+        api=True,
+        audited_denial=False,
+        query={"weekly_cost": "4500"},
+    ),
 }
 POST_ONLY = {"manage_user_unlock"}
 
 
 def test_every_url_has_an_allowed_and_a_denied_check():
-    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith("api:")}
+    names = set(_names(get_resolver().url_patterns))
     missing = names - set(ACCESS) - PUBLIC
     assert not missing, f"URLs with no access check: {sorted(missing)}"
     assert not (set(ACCESS) - names), "ACCESS lists URLs that no longer exist"
@@ -86,19 +123,30 @@ def _url(name, check, request):
     return reverse(name, args=args)
 
 
-def _client_for(client, request, persona):
-    if persona != "anonymous":
+def _get(client, request, persona, name, check, method="get"):
+    """The response to `persona` asking for the URL: signed in for screens, a token for the API."""
+    url, headers = _url(name, check, request), {}
+    if persona != "anonymous" and check.api:
+        user = request.getfixturevalue(persona)
+        headers["Authorization"] = f"Bearer {token_create(user=user, name='coverage')}"
+    elif persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    return client
+    if method == "get" and name in POST_ONLY:
+        method = "post"
+    data = check.query if method == "get" else None
+    return getattr(client, method)(url, data, headers=headers)
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_allowed_user_gets_the_page(name, db, client, request):
     check = ACCESS[name]
-    url = _url(name, check, request)
-    client = _client_for(client, request, check.allowed)
-    response = client.post(url) if name in POST_ONLY else client.get(url)
+    if check.list_of:
+        request.getfixturevalue(check.list_of)
+    response = _get(client, request, check.allowed, name, check)
     assert response.status_code in (200, 302), response.status_code
+    if check.list_of:
+        record_id = request.getfixturevalue(check.list_of).pk
+        assert record_id in [item["id"] for item in response.json()["items"]]
     if response.status_code == 302:
         assert "/accounts/login/" not in response["Location"]
 
@@ -106,9 +154,14 @@ def test_allowed_user_gets_the_page(name, db, client, request):
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_denied_user_gets_not_found(name, db, client, request):
     check = ACCESS[name]
-    url = _url(name, check, request)
-    client = _client_for(client, request, check.denied)
-    response = client.post(url) if name in POST_ONLY else client.get(url)
+    if check.list_of:
+        request.getfixturevalue(check.list_of)
+    response = _get(client, request, check.denied, name, check)
+    if check.list_of:
+        record_id = request.getfixturevalue(check.list_of).pk
+        assert response.status_code == 200
+        assert record_id not in [item["id"] for item in response.json()["items"]]
+        return
     if check.denied == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         return
@@ -122,6 +175,5 @@ def test_denied_user_gets_not_found(name, db, client, request):
 @pytest.mark.parametrize("name", sorted(n for n in ACCESS if n not in POST_ONLY))
 def test_wrong_method_is_refused(name, db, client, request):
     check = ACCESS[name]
-    client = _client_for(client, request, check.allowed)
-    response = client.delete(_url(name, check, request))
+    response = _get(client, request, check.allowed, name, check, method="delete")
     assert response.status_code == 405

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from hearth.accounts.access import can, memberships_of, roles_of
 from hearth.accounts.roles import Capability, Role
 from hearth.people.models import Household
-from hearth.people.selectors import child_list, household_list
+from hearth.people.selectors import authority_figures, child_list, household_list
 from hearth.web.decorators import signed_in
 from hearth.web.presenters import long_date, role_label
 
@@ -152,6 +152,10 @@ def home(request):
         "panels": panels,
         "memberships": memberships,
         "is_admin": can(user, Capability.ADMINISTER),
-        "is_analyst": Role.REGION_ANALYST in roles,
+        "figures": [
+            authority_figures(m.organisation)
+            for m in memberships_of(user)
+            if m.role == Role.REGION_ANALYST and m.organisation.is_authority
+        ],
     }
     return render(request, "home.html", context)

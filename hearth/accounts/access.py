@@ -237,6 +237,16 @@ def policy_for_user(user, *, write=False):
 AUDITED_RECORDS = {"child": (Child, "authority"), "household": (Household, "provider")}
 
 
+def record_id_for_auditor(user, record_type, reference):
+    """The id of the child or household with this reference, among those the user may audit."""
+    model, organisation_field = AUDITED_RECORDS[record_type]
+    org_ids = organisation_ids_granting(user, Capability.VIEW_AUDIT)
+    found = model.objects.filter(
+        **{f"{organisation_field}_id__in": org_ids, "reference": reference}
+    )
+    return found.values_list("pk", flat=True).first()
+
+
 def record_for_auditor(user, record_type, pk, *, request=None):
     """A child's or household's record whose access log the user (an administrator) may read."""
     model, organisation_field = AUDITED_RECORDS[record_type]

@@ -30,7 +30,9 @@ def test_sign_in_takes_a_social_worker_home_and_is_audited(client, social_worker
 def test_wrong_password_shows_the_error_and_is_audited(client, social_worker):
     response = sign_in(client, "sw.wigan", "wrong password")
     assert response.status_code == 200
-    assert "Enter a correct username and password" in response.content.decode()
+    page = response.content.decode()
+    assert "Enter a correct username and password" in page
+    assert "wrong password" not in page  # a typed password is never sent back
     assert AuditEvent.objects.filter(action="sign_in_failed", username="sw.wigan").exists()
 
 

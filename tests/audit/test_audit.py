@@ -104,3 +104,17 @@ def _form_data(form):
         elif value is not None:
             data[name] = value
     return data
+
+
+def test_administrator_finds_a_records_access_log_by_its_reference(client, admin, child):
+    client.force_login(admin)
+    response = client.get(reverse("manage"), {"record_type": "child", "reference": child.reference})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("access_log", args=["child", child.pk])
+
+
+def test_administrator_of_another_council_cannot_find_the_record(client, outsider_admin, child):
+    client.force_login(outsider_admin)
+    response = client.get(reverse("manage"), {"record_type": "child", "reference": child.reference})
+    assert response.status_code == 200
+    assert f"has the reference {child.reference}" in response.content.decode()

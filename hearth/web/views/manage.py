@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hearth.accounts import administration
 from hearth.accounts.access import (
     administered_organisations,
+    can,
     policy_for_user,
     record_for_auditor,
+    record_id_for_auditor,
     staff_of,
     team_for_admin,
     teams_for_admin,
@@ -35,10 +37,37 @@ def _organisation(request):
     return administered_organisations(request.user)[0]
 
 
+class AccessLogLookupForm(GovukForm):
+    record_type = forms.ChoiceField(
+        label="Record",
+        choices=[("child", "A child"), ("household", "A foster carer household")],
+        widget=forms.RadioSelect,
+    )
+    reference = forms.CharField(
+        label="Reference", max_length=40, help_text="For example C1042 or WIG-H0007"
+    )
+
+
 @requires(Capability.ADMINISTER)
 @require_GET
 def manage(request):
-    return render(request, "manage/index.html", {"organisation": _organisation(request)})
+    form = AccessLogLookupForm(request.GET or None)
+    if request.GET and form.is_valid() and can(request.user, Capability.VIEW_AUDIT):
+        record_type, reference = (
+            form.cleaned_data["record_type"],
+            form.cleaned_data["reference"].strip(),
+        )
+        record_id = record_id_for_auditor(request.user, record_type, reference)
+        if record_id is not None:
+            return redirect("access_log", record_type=record_type, pk=record_id)
+        form.add_error(
+            "reference",
+            f"No {dict(form.fields['record_type'].choices)[record_type].lower()} "
+            f"of yours has the reference {reference}",
+        )
+    return render(
+        request, "manage/index.html", {"organisation": _organisation(request), "form": form}
+    )
 
 
 # People ------------------------------------------------------------------------------------------------

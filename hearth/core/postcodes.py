@@ -38,19 +38,21 @@ def normalise(postcode):
 
 @lru_cache(maxsize=32)
 def _letter(letter):
+    """Compact postcode -> (local authority, easting, northing) for one first letter."""
     path = _data_dir() / f"postcodes_{letter}.msgpack.br"
     if not path.exists():
         return {}
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
-    places = {}
-    for code, la, east, north in zip(
-        data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True
-    ):
-        if east is None or north is None or east != east:  # NaN: no grid reference
-            continue
-        key = code.replace(" ", "")
-        places[key] = Place(normalise(code) or code, float(east), float(north), la)
-    return places
+    rows = zip(data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True)
+    # NaN (no grid reference) is the one value not equal to itself.
+    return {
+        code.replace(" ", ""): (la, east, north) for code, la, east, north in rows if east == east
+    }
+
+
+def _place(compact, row):
+    la, east, north = row
+    return Place(f"{compact[:-3]} {compact[-3:]}", float(east), float(north), la)
 
 
 def lookup(postcode):
@@ -58,16 +60,18 @@ def lookup(postcode):
     normal = normalise(postcode)
     if normal is None:
         return None
-    return _letter(normal[0]).get(normal.replace(" ", ""))
+    compact = normal.replace(" ", "")
+    row = _letter(normal[0]).get(compact)
+    return _place(compact, row) if row else None
 
 
 def postcodes_in(local_authority, letters):
     """Every postcode of a local authority (ONS code) among those starting with `letters`, sorted."""
     return sorted(
-        place.postcode
+        _place(compact, row).postcode
         for letter in letters
-        for place in _letter(letter).values()
-        if place.local_authority == local_authority
+        for compact, row in _letter(letter).items()
+        if row[0] == local_authority
     )
 
 

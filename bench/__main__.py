@@ -1,0 +1,65 @@
+"""Benchmarks (not tests): `make bench`. Each figure is the median of several runs; record them in
+docs/performance.md with the machine and the command."""
+
+import platform
+import statistics
+import time
+from datetime import datetime, timedelta
+
+from hearth.core import postcodes
+from hearth.core.deadlines import LONDON, due_at
+
+RUNS = 7
+
+
+def _median_seconds(work):
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def bench_postcode_letter_load():
+    def load():
+        postcodes._letter.cache_clear()
+        postcodes._letter("W")
+
+    return "load one letter of ONS postcodes (W, 161k postcodes)", _median_seconds(load), "s"
+
+
+def bench_postcode_lookups():
+    wigan = postcodes.postcodes_in("E08000010", "W")[:10000]
+
+    def look_up():
+        for code in wigan:
+            postcodes.lookup(code)
+
+    seconds = _median_seconds(look_up)
+    return "postcode lookups per second (warm)", len(wigan) / seconds, "/s"
+
+
+def bench_working_day_deadlines():
+    start = datetime(2026, 11, 23, 9, tzinfo=LONDON)
+    starts = [start + timedelta(hours=7 * i) for i in range(10000)]
+
+    def compute():
+        for moment in starts:
+            due_at(moment, 5, "working_days")
+
+    seconds = _median_seconds(compute)
+    return "5-working-day due dates per second", len(starts) / seconds, "/s"
+
+
+def main():
+    print(
+        f"Hearth benchmarks on {platform.machine()}, Python {platform.python_version()}, median of {RUNS} runs"
+    )
+    for bench in (bench_postcode_letter_load, bench_postcode_lookups, bench_working_day_deadlines):
+        label, value, unit = bench()
+        print(f"{label}: {value:,.3f}{unit}" if unit == "s" else f"{label}: {value:,.0f}{unit}")
+
+
+if __name__ == "__main__":
+    main()

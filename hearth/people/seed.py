@@ -29,6 +29,7 @@ from hearth.core import postcodes
 from hearth.core.models import Contract, Organisation, Policy, Team
 from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
+from hearth.people.services import review_due_at
 
 # Ages and dates count from this day, never from today, so a seed always gives the same records.
 REFERENCE_DATE = date(2026, 11, 23)
@@ -919,6 +920,14 @@ def _set_weekly_cost(rng, household):
 
 
 def _save_households(homes):
+    policies = {}
+    for household, _carers in homes:
+        provider = household.provider
+        if provider.pk not in policies:
+            policies[provider.pk] = (
+                Policy.objects.get(authority=provider) if provider.is_authority else Policy()
+            )
+        household.review_due_at = review_due_at(household, policies[provider.pk])
     Household.objects.bulk_create([household for household, _carers in homes])
     for household, carers in homes:
         for carer in carers:

@@ -11,6 +11,7 @@ from hearth.accounts.models import Membership, User
 from hearth.accounts.roles import AUTHORITY_ROLES, Role
 from hearth.audit.models import AuditEvent
 from hearth.core import postcodes
+from hearth.core.deadlines import LONDON
 from hearth.core.models import Contract, Organisation, Policy, Team
 from hearth.people import vocabulary
 from hearth.people.models import Carer, Child, Household, SiblingGroup
@@ -343,3 +344,17 @@ def test_default_seed_takes_seconds_and_gives_two_councils(db):
         children = Child.objects.filter(authority__ons_code=code)
         assert 0.6 <= children.exclude(placed_with=None).count() / children.count() <= 0.75
     assert elapsed < 30  # a few seconds in practice; generous for slow, shared machines
+
+
+def test_approved_households_have_their_review_due_date_from_the_policy(db):
+    from hearth.people.models import Household
+    from hearth.people.seed import seed
+
+    seed(authorities=1, children=30, households=12, agencies=3, random_seed=5)
+    approved = Household.objects.filter(status="approved", approved_on__isnull=False)
+    assert approved.exists()
+    for household in approved:
+        due = household.review_due_at.astimezone(LONDON)
+        assert (
+            due.year - household.approved_on.year
+        ) * 12 + due.month - household.approved_on.month == 12

@@ -1,0 +1,14 @@
+"""The demo users the browser tests act as (seeded by `hearth demo`), and signing in as one."""
+
+SOCIAL_WORKER = "wigan.social_worker"
+SUPERVISING_SOCIAL_WORKER = "wigan.supervising_social_worker"
+ADMINISTRATOR = "wigan.system_administrator"
+OUTSIDER = "trafford.social_worker"
+
+
+def sign_in(page, username, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

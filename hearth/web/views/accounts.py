@@ -31,6 +31,14 @@ class SignInForm(GovukForm, AuthenticationForm):
         "inactive": "This account has been closed. Ask your system administrator.",
     }
 
+    def clean(self):
+        # Shown next to the username (and linked from the error summary), not as a loose message.
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            self.add_error("username", error)
+            return self.cleaned_data
+
 
 class TokenForm(GovukForm):
     token = forms.CharField(

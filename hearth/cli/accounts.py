@@ -137,24 +137,31 @@ def token_create(args):
 def authority_create(args):
     from django.core.exceptions import ValidationError
 
-    from hearth.core.models import Organisation
     from hearth.core.services import authority_create as create_authority
 
+    if not args.code:
+        raise UserError("give the council's ONS code, like E08000012")
     try:
         authority = create_authority(ons_code=args.code, name=args.name)
     except ValidationError as error:
-        raise UserError(_validation_message(error, authority_model=Organisation)) from error
+        raise UserError(_organisation_problems(error)) from error
     if args.format == "json":
         print_json({"code": authority.ons_code, "name": authority.name, "id": authority.pk})
     else:
         print(f"Added {authority.name} ({authority.ons_code}) with the default policy.")
 
 
-def _validation_message(error, authority_model):
+def _organisation_problems(error):
+    """`ONS code: Enter an ONS code...`: each problem after the name of the field it is about."""
+    from django.core.exceptions import NON_FIELD_ERRORS
     from django.utils.text import capfirst
 
-    def label(field):
-        return capfirst(authority_model._meta.get_field(field).verbose_name)
+    from hearth.core.models import Organisation
 
-    messages = error.message_dict.items()
-    return "; ".join(f"{label(field)}: {' '.join(texts)}" for field, texts in messages)
+    def prefix(field):
+        if field == NON_FIELD_ERRORS:
+            return ""
+        return capfirst(Organisation._meta.get_field(field).verbose_name) + ": "
+
+    problems = error.message_dict.items()
+    return "; ".join(prefix(field) + " ".join(messages).rstrip(".") for field, messages in problems)

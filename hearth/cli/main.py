@@ -36,7 +36,10 @@ def start_django(args):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.config.settings")
     import django
 
-    django.setup()
+    try:
+        django.setup()
+    except ValueError as error:  # a setting that does not parse, such as DATABASE_URL
+        raise UserError(f"the configuration is wrong: {error}") from error
     _make_sqlite_folder()
 
 

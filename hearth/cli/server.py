@@ -1,5 +1,7 @@
 """Serving Hearth with gunicorn, the way production runs it (CONTRACT.md section 6)."""
 
+import sys
+
 from gunicorn.app.base import BaseApplication
 
 WORKERS = 2
@@ -34,8 +36,11 @@ class HearthServer(BaseApplication):
 
 
 def serve_forever(bind):
-    """Serve until interrupted. The caller's database connections must not cross the fork."""
+    """Serve until interrupted. Nothing of this process may cross the fork into the workers: not
+    its database connections, nor output still buffered (each worker would print it again)."""
     from django.db import connections
 
     connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
     HearthServer(bind).run()

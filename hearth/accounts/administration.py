@@ -1,16 +1,32 @@
-"""An administrator's writes to the people of their own organisation."""
+"""An administrator's writes to the people of their own organisation. Each writes an audit row."""
 
 from axes.utils import reset as axes_reset
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hearth.accounts.models import Membership, User
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
 from hearth.core.models import Team
+
+
+def _audit(*, by, action, record_type, record, organisation, request, detail=""):
+    audit_record(
+        user=by,
+        action=action,
+        record_type=record_type,
+        record_id=record.pk,
+        organisation=organisation,
+        request=request,
+        detail=detail,
+    )
 
 
 @transaction.atomic
 def user_create(
-    *, organisation, username, first_name, last_name, email, job_title, password, roles, team=None
-):
+    *, by=None, request=None, organisation, username, first_name, last_name, email, job_title,
+    password, roles, team=None,
+):  # fmt: skip
     user = User(
         username=username,
         first_name=first_name,
@@ -21,22 +37,25 @@ def user_create(
     user.set_password(password)
     user.save()
     _set_roles(user, organisation, roles, team)
+    _audit(by=by, action=AuditEvent.Action.CREATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail="roles " + ", ".join(sorted(roles)))  # fmt: skip
     return user
 
 
 @transaction.atomic
 def user_update(
-    *, user, organisation, first_name, last_name, email, job_title, is_active, roles, team=None
-):
-    user.first_name, user.last_name, user.email, user.job_title = (
-        first_name,
-        last_name,
-        email,
-        job_title,
-    )
-    user.is_active = is_active
+    *, by=None, request=None, user, organisation, first_name, last_name, email, job_title, is_active,
+    roles, team=None,
+):  # fmt: skip
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.job_title, user.is_active = job_title, is_active
     user.save(update_fields=["first_name", "last_name", "email", "job_title", "is_active"])
     _set_roles(user, organisation, roles, team)
+    detail = (
+        ("can sign in" if is_active else "account closed") + "; roles " + ", ".join(sorted(roles))
+    )
+    _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail=detail)  # fmt: skip
     return user
 
 
@@ -53,15 +72,31 @@ def _set_roles(user, organisation, roles, team):
         )
 
 
-def user_unlock(*, user):
+@transaction.atomic
+def user_unlock(*, by=None, request=None, user, organisation=None):
     """Lift a lock-out after repeated failed sign-ins."""
-    return axes_reset(username=user.username)
+    axes_reset(username=user.username)
+    _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail="unlocked")  # fmt: skip
 
 
 @transaction.atomic
-def team_save(*, organisation, name, manager=None, team=None):
+def user_reset_second_factor(*, by=None, request=None, user, organisation=None):
+    """Forget the user's authenticator app (a lost phone): they set up a new one at next sign-in."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail="second factor reset")  # fmt: skip
+    return removed
+
+
+@transaction.atomic
+def team_save(*, by=None, request=None, organisation, name, manager=None, team=None):
+    creating = team is None
     team = team or Team(organisation=organisation)
     team.name, team.manager = name, manager
     team.full_clean()
     team.save()
+    _audit(by=by, action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+           record_type="team", record=team, organisation=organisation, request=request,
+           detail=f"name {name}")  # fmt: skip
     return team

@@ -4,7 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from hearth.accounts.roles import AGENCY_ROLES, Role
+from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES, Role
 from hearth.core.models import Organisation, Team
 
 
@@ -46,7 +46,8 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
 
     def role_fits_organisation(self):
-        return (self.role in AGENCY_ROLES) == (self.organisation.kind == Organisation.Kind.AGENCY)
+        allowed = AGENCY_ROLES if self.organisation.is_agency else AUTHORITY_ROLES
+        return self.role in allowed
 
 
 class ApiToken(models.Model):

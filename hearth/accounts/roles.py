@@ -29,8 +29,9 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
 
 
-AGENCY_ROLES = frozenset({Role.AGENCY_USER})
-AUTHORITY_ROLES = frozenset(Role) - AGENCY_ROLES
+# An agency has its own staff and, to manage them, its own system administrator.
+AGENCY_ROLES = frozenset({Role.AGENCY_USER, Role.SYSTEM_ADMINISTRATOR})
+AUTHORITY_ROLES = frozenset(Role) - {Role.AGENCY_USER}
 
 
 class Capability(models.TextChoices):

@@ -137,3 +137,44 @@ def test_pages_carry_security_headers(client, social_worker):
 
 def _code(device):
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_administrator_resets_a_lost_authenticator(client, admin, social_worker):
+    TOTPDevice.objects.create(user=social_worker, name="phone", confirmed=True)
+    client.force_login(admin)
+    page = client.get(reverse("manage_user", args=[social_worker.pk])).content.decode()
+    assert "Reset their authenticator app" in page
+    client.post(reverse("manage_user_reset_second_factor", args=[social_worker.pk]))
+    assert not TOTPDevice.objects.filter(user=social_worker).exists()
+    event = AuditEvent.objects.get(record_type="user", detail="second factor reset")
+    assert event.username == "admin.wigan"
+
+
+def test_person_changes_their_own_password(client, social_worker):
+    sign_in(client, "sw.wigan")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200  # still signed in
+    client.logout()
+    assert sign_in(client, "sw.wigan", "a brand new passphrase").status_code == 302
+
+
+def test_wrong_current_password_is_refused_at_the_field(client, social_worker):
+    sign_in(client, "sw.wigan")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "not it",
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert 'href="#id_old_password"' in response.content.decode()

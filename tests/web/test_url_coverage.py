@@ -59,6 +59,8 @@ ACCESS = {
     "manage_user_add": Check("admin", "social_worker", audited_denial=False),
     "manage_user": Check("admin", "outsider_admin", record="social_worker"),
     "manage_user_unlock": Check("admin", "outsider_admin", record="social_worker"),
+    "manage_user_reset_second_factor": Check("admin", "outsider_admin", record="social_worker"),
+    "password_change": Check("social_worker", "anonymous", audited_denial=False),
     "manage_teams": Check("admin", "social_worker", audited_denial=False),
     "manage_team_add": Check("admin", "social_worker", audited_denial=False),
     "manage_team": Check("admin", "outsider_admin", record="team"),
@@ -91,7 +93,7 @@ ACCESS = {
         query={"weekly_cost": "4500"},
     ),
 }
-POST_ONLY = {"manage_user_unlock"}
+POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 
 
 def test_every_url_has_an_allowed_and_a_denied_check():

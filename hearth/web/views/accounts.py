@@ -7,8 +7,8 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,6 +83,28 @@ def sign_out(request):
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("login")
+
+
+class PasswordForm(GovukForm, PasswordChangeForm):
+    pass
+
+
+@signed_in
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        audit_record(
+            user=user, action=AuditEvent.Action.UPDATE, record_type="user", record_id=user.pk,
+            request=request, detail="changed their password",
+        )  # fmt: skip
+        messages.success(request, "Your password has been changed.")
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 def _qr_svg(uri):

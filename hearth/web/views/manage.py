@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.password_validation import validate_password
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import user_has_device
 
 from hearth.accounts import administration
 from hearth.accounts.access import (
@@ -148,7 +149,9 @@ def user_add(request):
     organisation = _organisation(request)
     form = UserForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        user = administration.user_create(organisation=organisation, **form.cleaned_data)
+        user = administration.user_create(
+            by=request.user, request=request, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, f"{user.display_name} can now sign in as {user.username}.")
         return redirect("manage_users")
     return render(request, "manage/user_form.html", {"form": form, "title": "Add a person"})
@@ -173,7 +176,9 @@ def user_change(request, pk):
     form = UserForm(request.POST or None, organisation=organisation, user=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
-        administration.user_update(user=person, organisation=organisation, **data)
+        administration.user_update(
+            by=request.user, request=request, user=person, organisation=organisation, **data
+        )
         messages.success(request, f"{person.display_name}'s roles and details were saved.")
         return redirect("manage_users")
     locked = AccessAttempt.objects.filter(
@@ -184,6 +189,7 @@ def user_change(request, pk):
         "title": f"Change {person.display_name}",
         "person": person,
         "locked": locked,
+        "has_second_factor": user_has_device(person),
     }
     return render(request, "manage/user_form.html", context)
 
@@ -192,8 +198,24 @@ def user_change(request, pk):
 @require_POST
 def user_unlock(request, pk):
     person = user_for_admin(request.user, pk, request=request)
-    administration.user_unlock(user=person)
+    administration.user_unlock(
+        by=request.user, request=request, user=person, organisation=_organisation(request)
+    )
     messages.success(request, f"{person.display_name} can sign in again.")
+    return redirect("manage_user", pk=person.pk)
+
+
+@requires(Capability.ADMINISTER)
+@require_POST
+def user_reset_second_factor(request, pk):
+    person = user_for_admin(request.user, pk, request=request)
+    administration.user_reset_second_factor(
+        by=request.user, request=request, user=person, organisation=_organisation(request)
+    )
+    messages.success(
+        request,
+        f"{person.display_name} will set up a new authenticator app when they next sign in.",
+    )
     return redirect("manage_user", pk=person.pk)
 
 
@@ -232,7 +254,9 @@ def team_add(request):
     organisation = _organisation(request)
     form = TeamForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        team = administration.team_save(organisation=organisation, **form.cleaned_data)
+        team = administration.team_save(
+            by=request.user, request=request, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, f"{team.name} was added.")
         return redirect("manage_teams")
     return render(request, "manage/team_form.html", {"form": form, "title": "Add a team"})
@@ -247,7 +271,13 @@ def team_change(request, pk):
         request.POST or None, organisation=team.organisation, team=team, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        administration.team_save(organisation=team.organisation, team=team, **form.cleaned_data)
+        administration.team_save(
+            by=request.user,
+            request=request,
+            organisation=team.organisation,
+            team=team,
+            **form.cleaned_data,
+        )
         messages.success(request, "The team was saved.")
         return redirect("manage_teams")
     return render(request, "manage/team_form.html", {"form": form, "title": f"Change {team.name}"})

@@ -1,11 +1,20 @@
 """Writing audit rows. Callers are inside the request's transaction; a failure here fails the request."""
 
+from django.conf import settings
+
 from hearth.audit.models import AuditEvent
 
 
 def client_ip(request):
+    """The person's address: the connection's, or behind trusted proxies the one they were given."""
     if request is None:
         return None
+    hops = settings.HEARTH_PROXY_HOPS
+    forwarded = [
+        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

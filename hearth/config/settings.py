@@ -20,6 +20,14 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name, default):
+    value = os.environ.get(name, str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -42,12 +50,24 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or DEMO or TESTING) else ""
 )
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'hearth.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'hearth.sqlite3'}")
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+        )
+    }
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database address Hearth knows: {error}"
+    ) from None
+if DATABASES["default"]["ENGINE"] not in {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database address Hearth knows: use sqlite:// or postgres://"
     )
-}
 # Every request is one transaction: the audit row of a read or write commits with it or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,16 +157,23 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock-out after repeated failed sign-ins (django-axes): per username and address.
-AXES_FAILURE_LIMIT = int(os.environ.get("HEARTH_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HEARTH_LOCKOUT_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env_int("HEARTH_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HEARTH_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Behind a load balancer or reverse proxy, the person's address is in X-Forwarded-For, this many
+# proxies from its right-hand end. 0 (the default) trusts only the connection's own address.
+HEARTH_PROXY_HOPS = env_int("HEARTH_PROXY_HOPS", 0)
+if HEARTH_PROXY_HOPS:
+    AXES_IPWARE_PROXY_COUNT = HEARTH_PROXY_HOPS
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 # Sessions: 30 minutes idle, 12 hours at most (enforced by SessionLimitsMiddleware).
-SESSION_IDLE_LIMIT = timedelta(minutes=int(os.environ.get("HEARTH_SESSION_IDLE_MINUTES", "30")))
-SESSION_ABSOLUTE_LIMIT = timedelta(hours=int(os.environ.get("HEARTH_SESSION_MAX_HOURS", "12")))
+SESSION_IDLE_LIMIT = timedelta(minutes=env_int("HEARTH_SESSION_IDLE_MINUTES", 30))
+SESSION_ABSOLUTE_LIMIT = timedelta(hours=env_int("HEARTH_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIMIT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -162,7 +189,7 @@ if not (DEBUG or DEMO or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY"):
@@ -208,7 +235,7 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")

@@ -1,9 +1,12 @@
 """Writes to a council's policy: every change is kept with who made it, when and why."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from hearth.core.models import Organisation, Policy, PolicyChange
+from hearth.people.models import Household
+from hearth.people.services import review_due_at
 
 
 class PolicyConflict(Exception):
@@ -25,6 +28,19 @@ def _differences(policy, proposed):
             yield group, old_group, new_group
 
 
+# Changing one of these moves every in-house household's next review (people.services.review_due_at).
+REVIEW_TIMESCALES = {"timescales.annual_review", "timescales.reg24_assessment"}
+
+
+def _recount_review_dates(policy):
+    households = list(
+        Household.objects.filter(provider=policy.authority).select_related("provider")
+    )
+    for household in households:
+        household.review_due_at = review_due_at(household, policy)
+    Household.objects.bulk_update(households, ["review_due_at"], batch_size=500)
+
+
 @transaction.atomic
 def policy_update(*, user, policy, proposed, expected_version, reason=""):
     """Apply the proposed settings; returns the PolicyChange rows written (none if nothing changed)."""
@@ -39,6 +55,9 @@ def policy_update(*, user, policy, proposed, expected_version, reason=""):
             setattr(stored, group, proposed[group])
     stored.version = F("version") + 1
     stored.save()
+    stored.refresh_from_db()
+    if any(name in REVIEW_TIMESCALES for name, _old, _new in changes):
+        _recount_review_dates(stored)
     return PolicyChange.objects.bulk_create(
         PolicyChange(
             policy=stored,
@@ -55,6 +74,8 @@ def policy_update(*, user, policy, proposed, expected_version, reason=""):
 @transaction.atomic
 def authority_create(*, ons_code, name):
     """A new council with the default policy (the seeds' values)."""
+    if not (ons_code or "").strip() or not (name or "").strip():
+        raise ValidationError("A council needs an ONS code and a name")
     authority = Organisation(kind=Organisation.Kind.AUTHORITY, ons_code=ons_code, name=name)
     authority.full_clean()
     authority.save()

@@ -118,3 +118,26 @@ def test_administrator_of_another_council_cannot_find_the_record(client, outside
     response = client.get(reverse("manage"), {"record_type": "child", "reference": child.reference})
     assert response.status_code == 200
     assert f"has the reference {child.reference}" in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(
+    client, settings, social_worker, child
+):
+    settings.HEARTH_PROXY_HOPS = 1
+    client.force_login(social_worker)
+    client.get(
+        reverse("child", args=[child.pk]),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7",
+    )
+    assert AuditEvent.objects.get(action="view").ip_address == "203.0.113.7"
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, social_worker, child):
+    client.force_login(social_worker)
+    client.get(
+        reverse("child", args=[child.pk]),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert AuditEvent.objects.get(action="view").ip_address == "10.0.0.1"

@@ -1,5 +1,7 @@
 """People and councils: `hearth users`, `hearth token create` and `hearth authority create`."""
 
+import sys
+
 from hearth.cli.console import UserError, add_format_option, print_json, print_table
 
 
@@ -17,6 +19,23 @@ def _register_users(commands):
     )
     add_format_option(parser, choices=("table", "json"))
     parser.set_defaults(run=users)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="add a person with roles in a council or agency (e.g. its first administrator)",
+        description="Add a person who can sign in, holding ROLE(s) in the organisation with this ONS "
+        "code or Ofsted URN. The password is read from standard input (one line), or asked for.",
+    )
+    add.add_argument("username", metavar="USERNAME")
+    add.add_argument("--organisation", required=True, metavar="CODE", help="ONS code or Ofsted URN")
+    add.add_argument(
+        "--role", required=True, action="append", dest="roles", metavar="ROLE",
+        help="a role to hold, e.g. system_administrator (repeat for several)",
+    )  # fmt: skip
+    add.add_argument("--first-name", required=True)
+    add.add_argument("--last-name", required=True)
+    add.add_argument("--email", required=True)
+    add.set_defaults(run=user_add)
 
 
 def _register_token(commands):
@@ -97,6 +116,57 @@ def users(args):
         for e in entries
     ]
     print_table(["username", "name", "roles", "organisation", "active"], rows)
+
+
+def _read_password():
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password for the new person: ")
+        if getpass.getpass("The same password again: ") != first:
+            raise UserError("the two passwords were not the same")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def user_add(args):
+    """A person added from the server's command line, checked as the administration screen checks."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+
+    from hearth.accounts import administration
+    from hearth.accounts.models import User
+    from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES
+    from hearth.core.models import Organisation
+
+    organisation = Organisation.objects.filter(
+        Q(ons_code=args.organisation) | Q(ofsted_urn=args.organisation)
+    ).first()
+    if organisation is None:
+        raise UserError(f"no council or agency has the code {args.organisation}")
+    allowed = AGENCY_ROLES if organisation.is_agency else AUTHORITY_ROLES
+    wrong = [role for role in args.roles if role not in allowed]
+    if wrong:
+        raise UserError(
+            f"not a role in {organisation.name}: {', '.join(wrong)} "
+            f"(roles: {', '.join(sorted(allowed))})"
+        )
+    if administration.username_taken(args.username):
+        raise UserError(f"someone already has the username {args.username}")
+    password = _read_password()
+    candidate = User(username=args.username, first_name=args.first_name, last_name=args.last_name,
+                     email=args.email)  # fmt: skip
+    try:
+        validate_password(password, candidate)
+    except ValidationError as error:
+        raise UserError("password: " + " ".join(error.messages)) from error
+    user = administration.user_create(
+        organisation=organisation, username=args.username, first_name=args.first_name,
+        last_name=args.last_name, email=args.email, job_title="", password=password,
+        roles=sorted(set(args.roles)),
+    )  # fmt: skip
+    print(f"Added {user.username} to {organisation.name} as {', '.join(sorted(set(args.roles)))}.")
 
 
 def demo_sign_ins(demo_usernames, council_codes):

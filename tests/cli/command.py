@@ -25,10 +25,11 @@ def hearth_environment(database, mode):
     return env
 
 
-def run_hearth(*args, database=None, mode="testing", timeout=120):
+def run_hearth(*args, database=None, mode="testing", timeout=120, stdin=""):
     """Run `hearth ARGS...`; returns the finished process with its text stdout and stderr."""
     return subprocess.run(
         [sys.executable, "-m", "hearth.cli.main", *map(str, args)],
+        input=stdin,
         env=hearth_environment(database, mode),
         capture_output=True,
         text=True,

@@ -51,3 +51,56 @@ def test_users_table_is_for_people(seeded_database):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("username")
     assert "wigan.social_worker" in result.stdout
+
+
+def _add(database, *extra, password="a fine long passphrase", username="ann.admin"):
+    return run_hearth(
+        "users", "add", username, "--first-name", "Ann", "--last-name", "Lee",
+        "--email", "ann@example.org", *extra, database=database, stdin=password + "\n",
+    )  # fmt: skip
+
+
+def test_users_add_creates_a_councils_first_administrator(seeded_database):
+    result = _add(seeded_database, "--organisation", "E08000010", "--role", "system_administrator")
+
+    assert result.returncode == 0, result.stderr
+    rows = query(
+        seeded_database,
+        "SELECT m.role FROM accounts_membership m JOIN accounts_user u ON u.id = m.user_id "
+        "WHERE u.username = 'ann.admin'",
+    )
+    assert rows == [("system_administrator",)]
+    audit = query(seeded_database, "SELECT action FROM audit_auditevent WHERE record_type = 'user'")
+    assert audit == [("create",)]
+
+
+def test_users_add_refuses_a_weak_password_and_writes_nothing(seeded_database):
+    result = _add(seeded_database, "--organisation", "E08000010", "--role", "iro", password="short")
+
+    assert result.returncode == 1
+    assert "password:" in result.stderr
+    assert query(
+        seeded_database, "SELECT count(*) FROM accounts_user WHERE username='ann.admin'"
+    ) == [(0,)]
+
+
+def test_users_add_refuses_a_role_the_organisation_does_not_have(seeded_database):
+    result = _add(seeded_database, "--organisation", "E08000010", "--role", "agency_user")
+
+    assert result.returncode == 1
+    assert "not a role in Wigan Council: agency_user" in result.stderr
+
+
+def test_users_add_refuses_an_unknown_organisation_and_a_taken_username(seeded_database):
+    assert (
+        "no council or agency has the code E09999999"
+        in _add(seeded_database, "--organisation", "E09999999", "--role", "iro").stderr
+    )
+    taken = _add(
+        seeded_database, "--organisation", "E08000010", "--role", "iro", username="wigan.iro"
+    )
+    assert taken.returncode == 1 and "already has the username" in taken.stderr
+
+
+def test_users_add_without_its_options_is_a_usage_error(seeded_database):
+    assert run_hearth("users", "add", "x", database=seeded_database).returncode == 2

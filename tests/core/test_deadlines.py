@@ -1,6 +1,8 @@
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hearth.core.deadlines import LONDON, add_months, due_at, is_working_day, policy_due_at
 from hearth.core.models import Policy
@@ -68,3 +70,31 @@ def test_cost_approver_follows_the_tiers(wigan):
     assert policy.cost_approver(4000) == "head_of_service"
     assert policy.cost_approver(6999) == "head_of_service"
     assert policy.cost_approver(7000) == "director"
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),
+    amount=st.integers(min_value=1, max_value=40),
+)
+def test_working_day_deadlines_land_on_a_working_day_after_the_start(start, amount):
+    start = start.replace(tzinfo=LONDON)
+    due = due_at(start, amount, "working_days")
+    assert is_working_day(due.date())
+    assert due > start
+    assert due.time() == time(23, 59, 59)
+    working_days_between = sum(
+        is_working_day(start.date() + timedelta(days=n))
+        for n in range(1, (due.date() - start.date()).days + 1)
+    )
+    assert working_days_between == amount
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),
+    hours=st.integers(min_value=1, max_value=500),
+)
+def test_hours_deadlines_are_exactly_that_many_real_hours_later(start, hours):
+    start = start.replace(tzinfo=LONDON)
+    # Subtracting two London times compares wall clocks; real elapsed time is a UTC difference.
+    elapsed = due_at(start, hours, "hours").astimezone(UTC) - start.astimezone(UTC)
+    assert elapsed == timedelta(hours=hours)

@@ -65,26 +65,7 @@ class ChildForm(GovukModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "reference",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "religion",
-            "languages",
-            "disability",
-            "legal_status",
-            "home_postcode",
-            "school_postcode",
-            "needs",
-            "risks",
-            "social_worker",
-            "team",
-            "iro",
-        ]
+        fields = Child.RECORD_FIELDS
         field_classes = {"social_worker": UsernameChoiceField, "iro": UsernameChoiceField}
         labels = {"disability": "Disability (if any)", "iro": "Independent Reviewing Officer"}
 
@@ -167,6 +148,7 @@ class ChildForm(GovukModelForm):
 
 
 class HouseholdForm(GovukModelForm):
+    field_order = ["reference", "name", "carers"]
     approved_on = GovukDateField(label="Approved on", required=False)
     care_types = TagsField(
         label="Types of care", choices=list(vocabulary.PLACEMENT_TYPES.items()), required=False
@@ -190,27 +172,7 @@ class HouseholdForm(GovukModelForm):
 
     class Meta:
         model = Household
-        fields = [
-            "reference",
-            "name",
-            "carers",
-            "postcode",
-            "bedrooms",
-            "status",
-            "hold_reason",
-            "min_age",
-            "max_age",
-            "max_children",
-            "care_types",
-            "accepts_siblings",
-            "skills",
-            "ethnicity",
-            "religion",
-            "languages",
-            "approved_on",
-            "weekly_cost",
-            "supervising_social_worker",
-        ]
+        fields = Household.RECORD_FIELDS
         field_classes = {"supervising_social_worker": UsernameChoiceField}
         labels = {"accepts_siblings": "Can take a sibling group"}
 

@@ -87,6 +87,13 @@ class Child(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What a person (the record's form) or an import may change; the rest is kept by Hearth itself.
+    RECORD_FIELDS = (
+        "reference", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity",
+        "religion", "languages", "disability", "legal_status", "home_postcode", "school_postcode",
+        "needs", "risks", "social_worker", "team", "iro",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
@@ -169,6 +176,12 @@ class Household(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    RECORD_FIELDS = (
+        "reference", "name", "postcode", "bedrooms", "status", "hold_reason", "min_age", "max_age",
+        "max_children", "care_types", "accepts_siblings", "skills", "ethnicity", "religion", "languages",
+        "approved_on", "weekly_cost", "supervising_social_worker",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]

@@ -33,26 +33,7 @@ def _changed_fields(record, data, fields):
     return [f for f in fields if f in data and getattr(stored, f) != data[f]]
 
 
-CHILD_FIELDS = [
-    "reference",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "religion",
-    "languages",
-    "disability",
-    "legal_status",
-    "home_postcode",
-    "school_postcode",
-    "needs",
-    "risks",
-    "social_worker",
-    "team",
-    "iro",
-]
+CHILD_FIELDS = Child.RECORD_FIELDS
 
 
 def _sibling_group(authority, reference):
@@ -108,26 +89,7 @@ def child_update(*, user, child, data, expected_version, request=None, via=None)
     return changed
 
 
-HOUSEHOLD_FIELDS = [
-    "reference",
-    "name",
-    "postcode",
-    "bedrooms",
-    "status",
-    "hold_reason",
-    "min_age",
-    "max_age",
-    "max_children",
-    "care_types",
-    "accepts_siblings",
-    "skills",
-    "ethnicity",
-    "religion",
-    "languages",
-    "approved_on",
-    "weekly_cost",
-    "supervising_social_worker",
-]
+HOUSEHOLD_FIELDS = Household.RECORD_FIELDS
 
 
 def _set_carers(household, names):

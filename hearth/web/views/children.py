@@ -1,6 +1,5 @@
 """Children's records: list, record, add, change, access log."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from hearth.people import services
 from hearth.people.forms import ChildForm
 from hearth.people.selectors import child_list, siblings_of
 from hearth.web.decorators import requires
+from hearth.web.editing import saved, versioned
 from hearth.web.presenters import child_summary
 
 PAGE_SIZE = 50
@@ -78,25 +78,12 @@ def child_change(request, pk):
     child = child_for_user(
         request.user, pk, write=True, request=request, audit_view=request.method == "GET"
     )
-    form = ChildForm(request.POST or None, instance=child, authority=child.authority)
-    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=child.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.child_update(
-                user=request.user,
-                child=child,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.EditConflict as error:
-            form.add_error(
-                None,
-                f"{error}. Your changes were not saved: reload the record and make them again.",
-            )
-        else:
-            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-            return redirect("child", pk=child.pk)
+    form = versioned(
+        ChildForm(request.POST or None, instance=child, authority=child.authority), child
+    )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and saved(request, form, services.child_update, user=request.user, child=child):
+        return redirect("child", pk=child.pk)
     return render(
         request,
         "people/child_form.html",

@@ -1,6 +1,5 @@
 """Carer households' records: list, record, add, change."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from hearth.people.forms import HouseholdForm
 from hearth.people.models import Household
 from hearth.people.selectors import children_placed_with, household_list
 from hearth.web.decorators import requires
+from hearth.web.editing import saved, versioned
 from hearth.web.presenters import date_time, household_summary
 
 PAGE_SIZE = 50
@@ -89,24 +89,14 @@ def household_change(request, pk):
     household = household_for_user(
         request.user, pk, write=True, request=request, audit_view=request.method == "GET"
     )
-    form = HouseholdForm(request.POST or None, instance=household, provider=household.provider)
-    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=household.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.household_update(
-                user=request.user,
-                household=household,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.EditConflict as error:
-            form.add_error(
-                None,
-                f"{error}. Your changes were not saved: reload the record and make them again.",
-            )
-        else:
-            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-            return redirect("household", pk=household.pk)
+    form = versioned(
+        HouseholdForm(request.POST or None, instance=household, provider=household.provider),
+        household,
+    )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and saved(
+        request, form, services.household_update, user=request.user, household=household
+    ):
+        return redirect("household", pk=household.pk)
     context = {"form": form, "title": f"Change {household.name}", "household": household}
     return render(request, "people/household_form.html", context)

@@ -9,6 +9,7 @@ Denied attempts are remembered on the request and written by `AuditDeniedMiddlew
 request's transaction has rolled back, so the refusal is kept even though the request failed.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from hearth.accounts.models import Membership, User
@@ -174,8 +175,15 @@ def administered_organisations(user):
 
 
 def users_for_admin(user):
+    """People holding a role in an organisation the user administers, with `own_memberships`: only
+    their roles there (what they do for another council is none of this administrator's business)."""
     org_ids = organisation_ids_granting(user, Capability.ADMINISTER)
-    return User.objects.filter(memberships__organisation_id__in=org_ids).distinct()
+    own = Membership.objects.filter(organisation_id__in=org_ids).select_related("organisation")
+    return (
+        User.objects.filter(memberships__organisation_id__in=org_ids)
+        .distinct()
+        .prefetch_related(Prefetch("memberships", queryset=own, to_attr="own_memberships"))
+    )
 
 
 def user_for_admin(user, pk, *, request=None):

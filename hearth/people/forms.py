@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.db.models import Count, Q
 
+from hearth.accounts.models import User
 from hearth.core import postcodes
 from hearth.core.models import Organisation
 from hearth.people import vocabulary
@@ -34,6 +35,16 @@ def age_on(date_of_birth, day):
         - date_of_birth.year
         - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     )
+
+
+def staff_choices(organisation, keep=()):
+    """People to allocate: the organisation's active staff, and whoever is allocated already, so
+    that saving a record whose worker has left does not quietly unallocate them."""
+    current = [pk for pk in keep if pk is not None]
+    people = User.objects.filter(
+        Q(pk__in=organisation.memberships.values("user"), is_active=True) | Q(pk__in=current)
+    )
+    return people.distinct().order_by("first_name", "last_name")
 
 
 class UsernameChoiceField(forms.ModelChoiceField):
@@ -73,11 +84,8 @@ class ChildForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.today = today or date.today()
-        staff = authority.memberships.values("user")
-        from hearth.accounts.models import User
-
-        people = User.objects.filter(pk__in=staff, is_active=True).order_by(
-            "first_name", "last_name"
+        people = staff_choices(
+            authority, keep=(self.instance.social_worker_id, self.instance.iro_id)
         )
         self.fields["social_worker"].queryset = people
         self.fields["social_worker"].to_field_name = "username"
@@ -179,11 +187,8 @@ class HouseholdForm(GovukModelForm):
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
         self.provider = provider
-        from hearth.accounts.models import User
-
-        staff = User.objects.filter(pk__in=provider.memberships.values("user"), is_active=True)
-        self.fields["supervising_social_worker"].queryset = staff.order_by(
-            "first_name", "last_name"
+        self.fields["supervising_social_worker"].queryset = staff_choices(
+            provider, keep=(self.instance.supervising_social_worker_id,)
         )
         self.fields["supervising_social_worker"].to_field_name = "username"
         self.fields["min_age"].widget.attrs.update(min=0, max=OLDEST_AGE)

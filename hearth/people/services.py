@@ -22,7 +22,9 @@ def _claim_version(model, record, expected_version):
         version=F("version") + 1
     )
     if not updated:
-        raise EditConflict(f"{record} was changed by someone else while you were editing it")
+        # Named as stored: the record in hand may already carry the refused edit's values.
+        stored = model.objects.get(pk=record.pk)
+        raise EditConflict(f"{stored} was changed by someone else while you were editing it")
     record.version = expected_version + 1
 
 

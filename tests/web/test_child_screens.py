@@ -333,11 +333,6 @@ def test_two_people_changing_the_same_child_the_second_is_refused_and_the_first_
     assert AuditEvent.objects.filter(action="update", record_type="child").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the refusal names the child by the refused edit's unsaved name (the form's "
-    "instance, already changed by ModelForm validation, is what EditConflict formats)",
-)
 def test_two_people_changing_the_same_child_the_refusal_names_the_child_as_recorded(
     client, social_worker, team_manager, child
 ):
@@ -407,12 +402,6 @@ def browser_choice(response, name):
     return html.unescape(chosen[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the social worker picker lists only active accounts, so once the allocated "
-    "social worker's account is closed the form shows no one selected and any save silently "
-    "removes the allocation",
-)
 def test_changing_a_child_whose_social_worker_has_left_does_not_silently_unallocate_them(
     client, social_worker, team_manager, child
 ):

@@ -225,11 +225,6 @@ def test_administrator_of_another_council_sees_none_of_its_people(
         assert wigan_person not in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the people list shows every role a person holds, in every organisation, so "
-    "one council's administrator sees the roles someone holds in another council",
-)
 def test_people_list_shows_only_the_roles_held_in_the_administrators_council(
     client, trafford, outsider_admin, social_worker
 ):

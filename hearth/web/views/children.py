@@ -78,6 +78,7 @@ def child_change(request, pk):
     child = child_for_user(
         request.user, pk, write=True, request=request, audit_view=request.method == "GET"
     )
+    title = f"Change {child.full_name}'s record"  # before the form puts posted values on `child`
     form = versioned(
         ChildForm(request.POST or None, instance=child, authority=child.authority), child
     )
@@ -87,5 +88,5 @@ def child_change(request, pk):
     return render(
         request,
         "people/child_form.html",
-        {"form": form, "title": f"Change {child.full_name}'s record", "child": child},
+        {"form": form, "title": title, "child": child},
     )

@@ -89,6 +89,7 @@ def household_change(request, pk):
     household = household_for_user(
         request.user, pk, write=True, request=request, audit_view=request.method == "GET"
     )
+    title = f"Change {household.name}"  # before the form puts posted values on `household`
     form = versioned(
         HouseholdForm(request.POST or None, instance=household, provider=household.provider),
         household,
@@ -98,5 +99,5 @@ def household_change(request, pk):
         request, form, services.household_update, user=request.user, household=household
     ):
         return redirect("household", pk=household.pk)
-    context = {"form": form, "title": f"Change {household.name}", "household": household}
+    context = {"form": form, "title": title, "household": household}
     return render(request, "people/household_form.html", context)

@@ -130,11 +130,7 @@ class UserForm(GovukForm):
 @requires(Capability.ADMINISTER)
 @require_GET
 def user_index(request):
-    users = (
-        users_for_admin(request.user)
-        .prefetch_related("memberships")
-        .order_by("last_name", "first_name")
-    )
+    users = users_for_admin(request.user).order_by("last_name", "first_name")
     locked = set(
         AccessAttempt.objects.filter(
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT

@@ -10,7 +10,7 @@ from hearth.audit.services import audit_record
 from hearth.core.models import Team
 
 
-def _audit(*, by, action, record_type, record, organisation, request, detail=""):
+def _audit(*, by, action, record_type, record, organisation, request, detail="", via=None):
     audit_record(
         user=by,
         action=action,
@@ -19,13 +19,14 @@ def _audit(*, by, action, record_type, record, organisation, request, detail="")
         organisation=organisation,
         request=request,
         detail=detail,
+        via=via,
     )
 
 
 @transaction.atomic
 def user_create(
-    *, by=None, request=None, organisation, username, first_name, last_name, email, job_title,
-    password, roles, team=None,
+    *, by=None, request=None, via=None, organisation, username, first_name, last_name, email,
+    job_title, password, roles, team=None,
 ):  # fmt: skip
     user = User(
         username=username,
@@ -37,7 +38,7 @@ def user_create(
     user.set_password(password)
     user.save()
     _set_roles(user, organisation, roles, team)
-    _audit(by=by, action=AuditEvent.Action.CREATE, record_type="user", record=user,
+    _audit(by=by, action=AuditEvent.Action.CREATE, record_type="user", record=user, via=via,
            organisation=organisation, request=request, detail="roles " + ", ".join(sorted(roles)))  # fmt: skip
     return user
 
@@ -57,6 +58,16 @@ def user_update(
     _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
            organisation=organisation, request=request, detail=detail)  # fmt: skip
     return user
+
+
+@transaction.atomic
+def user_set_password(*, by=None, request=None, user, organisation=None, password):
+    """A new password chosen by an administrator, for someone who has forgotten theirs."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    axes_reset(username=user.username)
+    _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail="password set by an administrator")  # fmt: skip
 
 
 def username_taken(username):

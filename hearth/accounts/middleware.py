@@ -46,7 +46,11 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/healthz")
+# Pages a person needs before their second factor is checked: nothing that reads or changes a record,
+# nor their password (someone holding only the password must not be able to change it).
+TWO_FACTOR_EXEMPT_PREFIXES = (
+    "/accounts/login/", "/accounts/logout/", "/accounts/two-factor/", "/static/", "/api/", "/healthz",
+)  # fmt: skip
 
 
 class TwoFactorPolicyMiddleware:

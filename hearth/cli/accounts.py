@@ -133,6 +133,7 @@ def user_add(args):
     """A person added from the server's command line, checked as the administration screen checks."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
     from django.db.models import Q
 
     from hearth.accounts import administration
@@ -152,6 +153,10 @@ def user_add(args):
             f"not a role in {organisation.name}: {', '.join(wrong)} "
             f"(roles: {', '.join(sorted(allowed))})"
         )
+    try:
+        validate_email(args.email)
+    except ValidationError as error:
+        raise UserError(f"{args.email} is not an email address") from error
     if administration.username_taken(args.username):
         raise UserError(f"someone already has the username {args.username}")
     password = _read_password()
@@ -162,7 +167,7 @@ def user_add(args):
     except ValidationError as error:
         raise UserError("password: " + " ".join(error.messages)) from error
     user = administration.user_create(
-        organisation=organisation, username=args.username, first_name=args.first_name,
+        via="cli", organisation=organisation, username=args.username, first_name=args.first_name,
         last_name=args.last_name, email=args.email, job_title="", password=password,
         roles=sorted(set(args.roles)),
     )  # fmt: skip

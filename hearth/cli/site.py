@@ -178,7 +178,7 @@ def _print_demo_sign_ins(summary, password):
     if not summary["created"]:
         print("The demo was already in this database: nothing new was added, and the demo users'")
         print("password is now the one above.")
-    print("Every user and role: `hearth users --format json`.")
+    print("Every user and role: `HEARTH_DEMO=1 .venv/bin/hearth users --format json`.")
 
 
 def seed(args):

@@ -167,9 +167,8 @@ AXES_VERBOSE = False
 # Behind a load balancer or reverse proxy, the person's address is in X-Forwarded-For, this many
 # proxies from its right-hand end. 0 (the default) trusts only the connection's own address.
 HEARTH_PROXY_HOPS = env_int("HEARTH_PROXY_HOPS", 0)
-if HEARTH_PROXY_HOPS:
-    AXES_IPWARE_PROXY_COUNT = HEARTH_PROXY_HOPS
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Lock-outs count failures by the same address the audit records.
+AXES_CLIENT_IP_CALLABLE = "hearth.audit.services.client_ip"
 
 # Sessions: 30 minutes idle, 12 hours at most (enforced by SessionLimitsMiddleware).
 SESSION_IDLE_LIMIT = timedelta(minutes=env_int("HEARTH_SESSION_IDLE_MINUTES", 30))

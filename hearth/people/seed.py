@@ -1082,7 +1082,9 @@ def _demo_memberships(authorities, agencies):
         if role in AUTHORITY_ROLES
     ]
     wanted += [
-        (f"{slugify(org.name)}.{Role.AGENCY_USER}", org, Role.AGENCY_USER, None) for org in agencies
+        (f"{slugify(org.name)}.{role}", org, role, None)
+        for org in agencies
+        for role in (Role.AGENCY_USER, Role.SYSTEM_ADMINISTRATOR)
     ]
     return wanted
 

@@ -178,3 +178,26 @@ def test_wrong_current_password_is_refused_at_the_field(client, social_worker):
     )
     assert response.status_code == 200
     assert 'href="#id_old_password"' in response.content.decode()
+
+
+def test_password_page_waits_for_the_second_factor(
+    client, social_worker, second_factor_for_social_workers
+):
+    TOTPDevice.objects.create(user=social_worker, name="phone", confirmed=True)
+    sign_in(client, "sw.wigan")
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("two_factor_verify")
+    )
+
+
+def test_lock_out_counts_the_forwarded_address_behind_a_trusted_proxy(
+    client, settings, social_worker
+):
+    settings.HEARTH_PROXY_HOPS = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "sw.wigan", "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get(username="sw.wigan").ip_address == "203.0.113.7"

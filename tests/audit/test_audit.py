@@ -117,7 +117,7 @@ def test_administrator_of_another_council_cannot_find_the_record(client, outside
     client.force_login(outsider_admin)
     response = client.get(reverse("manage"), {"record_type": "child", "reference": child.reference})
     assert response.status_code == 200
-    assert f"has the reference {child.reference}" in response.content.decode()
+    assert f"There is no child with the reference {child.reference}" in response.content.decode()
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(

@@ -104,3 +104,19 @@ def test_users_add_refuses_an_unknown_organisation_and_a_taken_username(seeded_d
 
 def test_users_add_without_its_options_is_a_usage_error(seeded_database):
     assert run_hearth("users", "add", "x", database=seeded_database).returncode == 2
+
+
+def test_users_add_is_audited_as_done_from_the_command_line(seeded_database):
+    _add(seeded_database, "--organisation", "E08000010", "--role", "iro")
+    assert query(
+        seeded_database, "SELECT via FROM audit_auditevent WHERE record_type = 'user'"
+    ) == [("cli",)]
+
+
+def test_users_add_refuses_an_email_address_that_is_not_one(seeded_database):
+    result = run_hearth(
+        "users", "add", "ann.admin", "--organisation", "E08000010", "--role", "iro",
+        "--first-name", "Ann", "--last-name", "Lee", "--email", "not-an-address",
+        database=seeded_database, stdin="a fine long passphrase\n",
+    )  # fmt: skip
+    assert result.returncode == 1 and "not-an-address is not an email address" in result.stderr

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils.text import slugify
 
 from hearth.accounts.models import Membership, User
-from hearth.accounts.roles import AUTHORITY_ROLES, Role
+from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES, Role
 from hearth.audit.models import AuditEvent
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON
@@ -264,8 +264,9 @@ def test_seeding_writes_no_audit_rows(seeded):
 def demo_usernames():
     councils = [f"{area.slug}.{role}" for area in AREAS[:2] for role in AUTHORITY_ROLES]
     agencies = [
-        f"{slugify(name)}.agency_user"
+        f"{slugify(name)}.{role}"
         for name in Organisation.objects.filter(kind="agency").values_list("name", flat=True)
+        for role in AGENCY_ROLES
     ]
     return sorted(councils + agencies)
 
@@ -278,7 +279,7 @@ def test_demo_users_exist_only_when_asked_for(seeded):
 def test_demo_users_one_per_role_in_each_organisation_with_the_password(db):
     summary = seed(**SMALL, demo_users=True, password=PASSWORD)
     assert summary["demo_users"] == demo_usernames()
-    assert len(summary["demo_users"]) == 2 * len(AUTHORITY_ROLES) + SMALL["agencies"]
+    assert len(summary["demo_users"]) == 2 * len(AUTHORITY_ROLES) + 2 * SMALL["agencies"]
     for username in summary["demo_users"]:
         user = User.objects.get(username=username)
         organisation_slug, role = username.split(".")
@@ -300,7 +301,7 @@ def test_demo_users_again_are_not_duplicated_and_take_the_new_password(db):
 def test_demo_users_added_to_a_seeded_database_take_over_a_caseload(seeded):
     summary = seed(**SMALL, demo_users=True, password=PASSWORD)
     assert summary["created"] is True
-    assert summary["users"] == 2 * len(AUTHORITY_ROLES) + SMALL["agencies"]
+    assert summary["users"] == 2 * len(AUTHORITY_ROLES) + 2 * SMALL["agencies"]
     social_worker = User.objects.get(username="wigan.social_worker")
     assert Child.objects.filter(social_worker=social_worker).exists()
     assert Team.objects.get(

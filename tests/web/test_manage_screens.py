@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from hearth.accounts.models import Membership, User
 from hearth.accounts.roles import Role
+from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON, policy_due_at
 from hearth.core.models import Policy, PolicyChange, Team
 from tests.factories import TeamFactory, member
@@ -444,3 +445,48 @@ def test_policy_of_another_council_is_untouched_by_an_administrators_change(
     data["reason"] = "Wigan only"
     client.post(url, data)
     assert Policy.objects.get(authority=trafford).timescale("stability_meeting") == (48, "hours")
+
+
+def test_administrator_sets_a_new_password_for_someone_who_forgot_theirs(
+    client, admin, social_worker
+):
+    from tests.audit.test_audit import _form_data
+
+    client.force_login(admin)
+    url = reverse("manage_user", args=[social_worker.pk])
+    data = _form_data(client.get(url).context["form"])
+    data["password"] = "a freshly chosen passphrase"
+    assert client.post(url, data).status_code == 302
+    social_worker.refresh_from_db()
+    assert social_worker.check_password("a freshly chosen passphrase")
+    assert AuditEvent.objects.filter(
+        record_type="user", detail="password set by an administrator"
+    ).exists()
+
+
+def test_saving_a_person_without_a_new_password_keeps_theirs(client, admin, social_worker):
+    from tests.audit.test_audit import _form_data
+
+    client.force_login(admin)
+    url = reverse("manage_user", args=[social_worker.pk])
+    data = _form_data(client.get(url).context["form"])
+    data.pop("password", None)
+    assert client.post(url, data).status_code == 302
+    social_worker.refresh_from_db()
+    assert social_worker.check_password("correct horse battery staple")
+
+
+def test_agency_administrator_manages_only_agency_roles_and_has_no_policy(client, agency):
+    from tests.factories import member
+
+    agency_admin = member(agency, Role.SYSTEM_ADMINISTRATOR, username="admin.agency")
+    client.force_login(agency_admin)
+    form = client.get(reverse("manage_user_add")).context["form"]
+    assert {value for value, _ in form.fields["roles"].choices} == {
+        "agency_user",
+        "system_administrator",
+    }
+    assert (
+        "Timescales, thresholds and approvers" not in client.get(reverse("home")).content.decode()
+    )
+    assert client.get(reverse("manage_policy")).status_code == 404

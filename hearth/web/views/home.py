@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from hearth.accounts.access import can, memberships_of, roles_of
+from hearth.accounts.access import administered_organisations, can, memberships_of, roles_of
 from hearth.accounts.roles import Capability, Role
 from hearth.people.models import Household
 from hearth.people.selectors import authority_figures, child_list, household_list
@@ -152,6 +152,7 @@ def home(request):
         "panels": panels,
         "memberships": memberships,
         "is_admin": can(user, Capability.ADMINISTER),
+        "administers_a_council": any(o.is_authority for o in administered_organisations(user)),
         "figures": [
             authority_figures(m.organisation)
             for m in memberships_of(user)

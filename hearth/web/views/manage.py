@@ -39,36 +39,33 @@ def _organisation(request):
 
 
 class AccessLogLookupForm(GovukForm):
-    record_type = forms.ChoiceField(
-        label="Record",
-        choices=[("child", "A child"), ("household", "A foster carer household")],
-        widget=forms.RadioSelect,
-    )
+    RECORDS = {"child": "child", "household": "foster carer household"}
+
+    record_type = forms.ChoiceField(label="Record", widget=forms.RadioSelect)
     reference = forms.CharField(
         label="Reference", max_length=40, help_text="For example C1042 or WIG-H0007"
     )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = ["household"] if organisation.is_agency else ["child", "household"]
+        self.fields["record_type"].choices = [(k, f"A {self.RECORDS[k]}") for k in kinds]
 
 
 @requires(Capability.ADMINISTER)
 @require_GET
 def manage(request):
-    form = AccessLogLookupForm(request.GET or None)
+    organisation = _organisation(request)
+    form = AccessLogLookupForm(request.GET or None, organisation=organisation)
     if request.GET and form.is_valid() and can(request.user, Capability.VIEW_AUDIT):
-        record_type, reference = (
-            form.cleaned_data["record_type"],
-            form.cleaned_data["reference"].strip(),
-        )
-        record_id = record_id_for_auditor(request.user, record_type, reference)
+        record_type, reference = form.cleaned_data["record_type"], form.cleaned_data["reference"]
+        record_id = record_id_for_auditor(request.user, record_type, reference.strip())
         if record_id is not None:
             return redirect("access_log", record_type=record_type, pk=record_id)
         form.add_error(
-            "reference",
-            f"No {dict(form.fields['record_type'].choices)[record_type].lower()} "
-            f"of yours has the reference {reference}",
+            "reference", f"There is no {form.RECORDS[record_type]} with the reference {reference}"
         )
-    return render(
-        request, "manage/index.html", {"organisation": _organisation(request), "form": form}
-    )
+    return render(request, "manage/index.html", {"organisation": organisation, "form": form})
 
 
 # People ------------------------------------------------------------------------------------------------
@@ -102,7 +99,13 @@ class UserForm(GovukForm):
         if user is None:
             del self.fields["is_active"]
         else:
-            del self.fields["password"]
+            password = self.fields["password"]
+            password.required = False
+            password.label = "New password (optional)"
+            password.help_text = (
+                "Only if they have forgotten theirs: at least 12 characters. "
+                "Give it to them in person."
+            )
             self.fields["username"].disabled = True
 
     def clean_username(self):
@@ -114,7 +117,7 @@ class UserForm(GovukForm):
     def clean(self):
         data = super().clean()
         if "password" in self.fields and data.get("password"):
-            candidate = User(
+            candidate = self.user or User(
                 username=data.get("username", ""),
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
@@ -171,10 +174,15 @@ def user_change(request, pk):
     }
     form = UserForm(request.POST or None, organisation=organisation, user=person, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
         administration.user_update(
             by=request.user, request=request, user=person, organisation=organisation, **data
         )
+        if form.cleaned_data["password"]:
+            administration.user_set_password(
+                by=request.user, request=request, user=person, organisation=organisation,
+                password=form.cleaned_data["password"],
+            )  # fmt: skip
         messages.success(request, f"{person.display_name}'s roles and details were saved.")
         return redirect("manage_users")
     locked = AccessAttempt.objects.filter(

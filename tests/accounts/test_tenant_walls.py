@@ -119,3 +119,16 @@ def test_views_reach_tenant_data_only_through_the_access_functions():
     assert found == [], "Views must use hearth.accounts.access, not Model.objects:\n" + "\n".join(
         found
     )
+
+
+def test_a_role_that_may_not_see_children_is_refused_and_audited_in_the_same_council(
+    client, region_analyst, child
+):
+    client.force_login(region_analyst)
+    assert client.get(reverse("child", args=[child.pk])).status_code == 404
+    denial = AuditEvent.objects.get(action="denied")
+    assert (denial.username, denial.record_type, denial.record_id) == (
+        "analyst.wigan",
+        "child",
+        str(child.pk),
+    )

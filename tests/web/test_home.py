@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.people.models import Household
 from tests.factories import ChildFactory, HouseholdFactory
@@ -166,3 +167,10 @@ def test_home_page_asks_a_visitor_to_sign_in(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_names_on_the_home_page_are_audited_as_a_list_read(client, social_worker, child):
+    client.force_login(social_worker)
+    client.get(reverse("home"))
+    event = AuditEvent.objects.get(action="list", record_type="child")
+    assert event.username == social_worker.username and "home page, 1 shown" in event.detail

@@ -43,7 +43,7 @@ def child_index(request):
     return render(request, "people/child_index.html", context)
 
 
-@requires(Capability.VIEW_CHILDREN)
+@requires(Capability.VIEW_CHILDREN, record="child")
 @require_GET
 def child_record(request, pk):
     child = child_for_user(request.user, pk, request=request)
@@ -72,7 +72,7 @@ def child_add(request):
     return render(request, "people/child_form.html", {"form": form, "title": "Add a child"})
 
 
-@requires(Capability.EDIT_CHILDREN)
+@requires(Capability.EDIT_CHILDREN, record="child")
 @require_http_methods(["GET", "POST"])
 def child_change(request, pk):
     child = child_for_user(

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET
 
 from hearth.accounts.access import administered_organisations, can, memberships_of, roles_of
 from hearth.accounts.roles import Capability, Role
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
 from hearth.people.models import Household
 from hearth.people.selectors import authority_figures, child_list, household_list
 from hearth.web.decorators import signed_in
@@ -136,6 +138,15 @@ def _household_panels(user, roles, now):
     return panels
 
 
+def _audited(request, record_type, panels):
+    """Names of children or households on the home page are a read of a list: one audit row."""
+    shown = sum(len(panel["rows"]) for panel in panels)
+    if shown:
+        audit_record(user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
+                     request=request, detail=f"home page, {shown} shown")  # fmt: skip
+    return panels
+
+
 @signed_in
 @require_GET
 def home(request):
@@ -144,9 +155,9 @@ def home(request):
     now = timezone.now()
     panels = []
     if can(user, Capability.VIEW_CHILDREN):
-        panels += _children_panels(user, roles)
+        panels += _audited(request, "child", _children_panels(user, roles))
     if can(user, Capability.VIEW_HOUSEHOLDS):
-        panels += _household_panels(user, roles, now)
+        panels += _audited(request, "household", _household_panels(user, roles, now))
     memberships = [f"{role_label(m.role)}, {m.organisation}" for m in memberships_of(user)]
     context = {
         "panels": panels,

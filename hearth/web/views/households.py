@@ -49,7 +49,7 @@ def household_index(request):
     return render(request, "people/household_index.html", context)
 
 
-@requires(Capability.VIEW_HOUSEHOLDS)
+@requires(Capability.VIEW_HOUSEHOLDS, record="household")
 @require_GET
 def household_record(request, pk):
     household = household_for_user(request.user, pk, request=request)
@@ -83,7 +83,7 @@ def household_add(request):
     return render(request, "people/household_form.html", {"form": form, "title": "Add a household"})
 
 
-@requires(Capability.EDIT_HOUSEHOLDS)
+@requires(Capability.EDIT_HOUSEHOLDS, record="household")
 @require_http_methods(["GET", "POST"])
 def household_change(request, pk):
     household = household_for_user(

@@ -156,7 +156,7 @@ def user_add(request):
     return render(request, "manage/user_form.html", {"form": form, "title": "Add a person"})
 
 
-@requires(Capability.ADMINISTER)
+@requires(Capability.ADMINISTER, record="user")
 @require_http_methods(["GET", "POST"])
 def user_change(request, pk):
     organisation = _organisation(request)
@@ -198,7 +198,7 @@ def user_change(request, pk):
     return render(request, "manage/user_form.html", context)
 
 
-@requires(Capability.ADMINISTER)
+@requires(Capability.ADMINISTER, record="user")
 @require_POST
 def user_unlock(request, pk):
     person = user_for_admin(request.user, pk, request=request)
@@ -209,7 +209,7 @@ def user_unlock(request, pk):
     return redirect("manage_user", pk=person.pk)
 
 
-@requires(Capability.ADMINISTER)
+@requires(Capability.ADMINISTER, record="user")
 @require_POST
 def user_reset_second_factor(request, pk):
     person = user_for_admin(request.user, pk, request=request)
@@ -266,7 +266,7 @@ def team_add(request):
     return render(request, "manage/team_form.html", {"form": form, "title": "Add a team"})
 
 
-@requires(Capability.ADMINISTER)
+@requires(Capability.ADMINISTER, record="team")
 @require_http_methods(["GET", "POST"])
 def team_change(request, pk):
     team = team_for_admin(request.user, pk, request=request)

@@ -29,7 +29,7 @@ def provider_index(request):
     )
 
 
-@requires(Capability.VIEW_PROVIDERS)
+@requires(Capability.VIEW_PROVIDERS, record="provider")
 @require_GET
 def provider_record(request, pk):
     provider = provider_for_user(request.user, pk, request=request)

@@ -155,6 +155,11 @@ def providers_for_user(user, *, write=False):
     )
 
 
+def contracting_councils(user):
+    """Councils in which the user may record agencies' contracts."""
+    return [o for o in organisations_granting(user, Capability.EDIT_PROVIDERS) if o.is_authority]
+
+
 def provider_for_user(user, pk, *, write=False, request=None):
     return _fetch(
         providers_for_user(user, write=write),

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from hearth.core.models import Organisation, Policy, PolicyChange
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
+from hearth.core.models import Contract, Organisation, Policy, PolicyChange
 from hearth.people.models import Household
 from hearth.people.services import review_due_at
 
@@ -81,3 +83,36 @@ def authority_create(*, ons_code, name):
     authority.save()
     Policy.objects.create(authority=authority)
     return authority
+
+
+@transaction.atomic
+def contract_set(*, by, authority, agency, status, request=None):
+    """Record whether the agency is on the council's framework; an empty status ends the contract."""
+    current = Contract.objects.filter(authority=authority, agency=agency).first()
+    old = current.status if current else ""
+    if old == status:
+        return False
+    if status:
+        Contract.objects.update_or_create(
+            authority=authority, agency=agency, defaults={"status": status}
+        )
+    else:
+        current.delete()
+    audit_record(
+        user=by, action=AuditEvent.Action.UPDATE, record_type="provider", record_id=agency.pk,
+        organisation=authority, request=request,
+        detail=f"contract {old or 'none'} -> {status or 'none'}",
+    )  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def agency_details_update(*, by, agency, email, phone, postcode, request=None):
+    """An agency keeps its own contact details up to date for every council."""
+    agency.email, agency.phone, agency.postcode = email, phone, postcode
+    agency.save(update_fields=["email", "phone", "postcode"])
+    audit_record(
+        user=by, action=AuditEvent.Action.UPDATE, record_type="provider", record_id=agency.pk,
+        organisation=agency, request=request, detail="contact details",
+    )  # fmt: skip
+    return agency

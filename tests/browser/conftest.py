@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.personas import SOCIAL_WORKER, SUPERVISING_SOCIAL_WORKER, sign_in
+from tests.browser.personas import ADMINISTRATOR, SOCIAL_WORKER, SUPERVISING_SOCIAL_WORKER, sign_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 HEARTH = Path(sys.executable).parent / "hearth"
@@ -163,6 +163,7 @@ def records(browser, server, sign_ins):
         (SOCIAL_WORKER, "child", "/children/"),
         (SUPERVISING_SOCIAL_WORKER, "household", "/households/"),
         (SUPERVISING_SOCIAL_WORKER, "provider", "/providers/"),
+        (ADMINISTRATOR, "person", "/manage/people/"),
     ):
         context = browser.new_context(base_url=server, storage_state=sign_ins(persona))
         context.set_default_timeout(TIMEOUT_MS)

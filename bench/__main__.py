@@ -6,6 +6,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+from bench import pages
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
@@ -52,13 +53,19 @@ def bench_working_day_deadlines():
     return "5-working-day due dates per second", len(starts) / seconds, "/s"
 
 
+def _show(label, value, unit):
+    shown = {"s": f"{value:,.3f} s", "ms": f"{value:,.1f} ms"}.get(unit, f"{value:,.0f}{unit}")
+    print(f"{label}: {shown}")
+
+
 def main():
-    print(
-        f"Hearth benchmarks on {platform.machine()}, Python {platform.python_version()}, median of {RUNS} runs"
-    )
+    print(f"Hearth benchmarks on {platform.machine()}, Python {platform.python_version()}")
+    print(f"Postcodes and deadlines (median of {RUNS} runs):")
     for bench in (bench_postcode_letter_load, bench_postcode_lookups, bench_working_day_deadlines):
-        label, value, unit = bench()
-        print(f"{label}: {value:,.3f}{unit}" if unit == "s" else f"{label}: {value:,.0f}{unit}")
+        _show(*bench())
+    print("Screens and API on the default synthetic data, in-process (median of 15 requests):")
+    for result in pages.run():
+        _show(*result)
 
 
 if __name__ == "__main__":

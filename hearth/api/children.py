@@ -6,12 +6,12 @@ from ninja.pagination import paginate
 from hearth.accounts.access import child_for_user, children_for_user
 from hearth.api.audit import audit_listed
 from hearth.api.pagination import ApiPagination
-from hearth.api.schemas import ChildOut
+from hearth.api.schemas import ChildOut, ErrorOut
 
 router = Router(tags=["children"])
 
 
-@router.get("", response=list[ChildOut])
+@router.get("", response={200: list[ChildOut], 401: ErrorOut})
 @paginate(ApiPagination, on_page=audit_listed("child"))
 def child_list(request):
     return (
@@ -21,6 +21,6 @@ def child_list(request):
     )
 
 
-@router.get("/{child_id}", response=ChildOut)
+@router.get("/{child_id}", response={200: ChildOut, 401: ErrorOut, 404: ErrorOut})
 def child_detail(request, child_id: int):
     return child_for_user(request.user, child_id, request=request)

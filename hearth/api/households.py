@@ -7,12 +7,12 @@ from ninja.pagination import paginate
 from hearth.accounts.access import household_for_user, households_for_user
 from hearth.api.audit import audit_listed
 from hearth.api.pagination import ApiPagination
-from hearth.api.schemas import HouseholdOut
+from hearth.api.schemas import ErrorOut, HouseholdOut
 
 router = Router(tags=["households"])
 
 
-@router.get("", response=list[HouseholdOut])
+@router.get("", response={200: list[HouseholdOut], 401: ErrorOut})
 @paginate(ApiPagination, on_page=audit_listed("household"))
 def household_list(request):
     return (
@@ -24,6 +24,6 @@ def household_list(request):
     )
 
 
-@router.get("/{household_id}", response=HouseholdOut)
+@router.get("/{household_id}", response={200: HouseholdOut, 401: ErrorOut, 404: ErrorOut})
 def household_detail(request, household_id: int):
     return household_for_user(request.user, household_id, request=request)

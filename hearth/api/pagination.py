@@ -5,6 +5,8 @@ from ninja.pagination import LimitOffsetPagination
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Far beyond any list Hearth holds, and within what every database takes as an OFFSET.
+MAX_OFFSET = 2**31 - 1
 
 
 class ApiPagination(LimitOffsetPagination):
@@ -16,7 +18,7 @@ class ApiPagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, *, on_page=None, **kwargs):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)

@@ -6,7 +6,14 @@ from ninja import Query, Router
 
 from hearth.accounts.access import policy_for_user
 from hearth.accounts.roles import Role
-from hearth.api.schemas import ApproverForCostOut, ApproverQuery, DueOut, DueQuery, PolicyOut
+from hearth.api.schemas import (
+    ApproverForCostOut,
+    ApproverQuery,
+    DueOut,
+    DueQuery,
+    ErrorOut,
+    PolicyOut,
+)
 from hearth.core import rules
 from hearth.core.deadlines import LONDON, policy_due_at
 
@@ -64,7 +71,7 @@ def _cost_tiers(policy):
     ]
 
 
-@router.get("", response=PolicyOut)
+@router.get("", response={200: PolicyOut, 401: ErrorOut, 404: ErrorOut})
 def policy_detail(request):
     policy = policy_for_user(request.user)
     return {
@@ -84,7 +91,9 @@ def policy_detail(request):
     }
 
 
-@router.get("/due", response=DueOut, by_alias=True)
+@router.get(
+    "/due", response={200: DueOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}, by_alias=True
+)
 def policy_due(request, query: Query[DueQuery]):
     """When the rule falls due, counted from `from`."""
     policy = policy_for_user(request.user)
@@ -100,7 +109,9 @@ def policy_due(request, query: Query[DueQuery]):
     }
 
 
-@router.get("/approver", response=ApproverForCostOut)
+@router.get(
+    "/approver", response={200: ApproverForCostOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
 def policy_approver(request, query: Query[ApproverQuery]):
     """The role that must approve an agency placement costing this much a week."""
     role = policy_for_user(request.user).cost_approver(query.weekly_cost)

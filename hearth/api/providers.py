@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from hearth.accounts.access import memberships_of, provider_for_user, providers_for_user
 from hearth.api.pagination import ApiPagination
-from hearth.api.schemas import ProviderOut
+from hearth.api.schemas import ErrorOut, ProviderOut
 from hearth.people.models import Household
 
 router = Router(tags=["providers"])
@@ -61,13 +61,13 @@ def add_market_figures(request, providers, pagination=None):
         provider.vacancies = sum(max(approved - placed, 0) for approved, placed in places)
 
 
-@router.get("", response=list[ProviderOut])
+@router.get("", response={200: list[ProviderOut], 401: ErrorOut})
 @paginate(ApiPagination, on_page=add_market_figures)
 def provider_list(request):
     return providers_for_user(request.user).order_by("name", "pk")
 
 
-@router.get("/{provider_id}", response=ProviderOut)
+@router.get("/{provider_id}", response={200: ProviderOut, 401: ErrorOut, 404: ErrorOut})
 def provider_detail(request, provider_id: int):
     provider = provider_for_user(request.user, provider_id, request=request)
     add_market_figures(request, [provider])

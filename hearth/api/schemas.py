@@ -1,7 +1,6 @@
 """What the API answers: plain fields, names of people and teams rather than their database rows."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 
 from django.utils import timezone
@@ -205,10 +204,18 @@ class DueOut(Schema):
 
 
 class ApproverQuery(Schema):
-    weekly_cost: Decimal = Field(ge=0, allow_inf_nan=False, description="In pounds")
+    weekly_cost: float = Field(ge=0, allow_inf_nan=False, description="In pounds")
 
 
 class ApproverForCostOut(Schema):
     weekly_cost: float
     role: str
     role_label: str
+
+
+class ErrorOut(Schema):
+    """What the API answers when it refuses: 401 without a valid token, 404 for a record that does
+    not exist or is not the caller's to see (the two are not told apart), 422 for bad parameters,
+    with a list of what is wrong with each."""
+
+    detail: str | list[dict]

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from hearth.audit.models import AuditEvent
 from hearth.people.models import Child
+from tests.screens import form_data
 
 
 def test_viewing_a_childs_record_writes_one_audit_row(client, social_worker, child):
@@ -36,7 +37,7 @@ def test_changing_a_childs_record_writes_an_update_row_naming_the_fields(
     client.force_login(social_worker)
     url = reverse("child_change", args=[child.pk])
     form = client.get(url).context["form"]
-    data = _form_data(form)
+    data = form_data(form)
     data["first_name"] = "Amelia"
     response = client.post(url, data)
     assert response.status_code == 302
@@ -52,7 +53,7 @@ def test_request_fails_and_nothing_is_kept_when_the_audit_row_cannot_be_written(
 
     client.force_login(social_worker)
     url = reverse("child_change", args=[child.pk])
-    data = _form_data(client.get(url).context["form"])
+    data = form_data(client.get(url).context["form"])
     data["first_name"] = "Changed"
     before = AuditEvent.objects.count()
     # Break the audit table for this test only: the write of the child must roll back with it.
@@ -87,23 +88,6 @@ def test_administrator_sees_a_records_access_log(client, admin, social_worker, c
     response = client.get(reverse("access_log", args=["child", child.pk]))
     assert response.status_code == 200
     assert "sw.wigan" in response.content.decode()
-
-
-def _form_data(form):
-    """What the browser would send back for an unchanged form."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if name == "date_of_birth":
-            day = value if hasattr(value, "day") else None
-            data.update(
-                {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
-            )
-        elif isinstance(value, (list, tuple)):
-            data[name] = list(value)
-        elif value is not None:
-            data[name] = value
-    return data
 
 
 def test_administrator_finds_a_records_access_log_by_its_reference(client, admin, child):

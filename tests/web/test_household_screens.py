@@ -1,12 +1,9 @@
 """Adding and changing a foster carer household's record through the screens."""
 
-import html
-import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django import forms
 from django.test import Client
 from django.urls import reverse
 
@@ -14,8 +11,8 @@ from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.people.models import Household
-from hearth.web.forms import GovukDateInput
 from tests.factories import ChildFactory, HouseholdFactory, member
+from tests.screens import field_error, form_data, page
 
 NOW = datetime(2026, 6, 15, 10, 30, tzinfo=LONDON)
 
@@ -59,40 +56,6 @@ def household_data(**overrides):
     }
     data.update(overrides)
     return data
-
-
-def form_data(form):
-    """What the browser sends back for a form the user submits without changing anything."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, GovukDateInput):
-            if isinstance(value, date):
-                data |= {f"{name}_day": value.day, f"{name}_month": value.month}
-                data[f"{name}_year"] = value.year
-        elif isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[name] = list(value)
-        elif value is not None:
-            data[name] = value
-    return data
-
-
-def page(response):
-    return html.unescape(response.content.decode())
-
-
-def field_error(response, name):
-    """The message shown at the field, or None."""
-    match = re.search(
-        rf'<p id="id_{name}-error" class="govuk-error-message">'
-        r'<span class="govuk-visually-hidden">Error:</span> (.*?)</p>',
-        response.content.decode(),
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else None
 
 
 OVERDUE_TAG = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'

@@ -1,11 +1,9 @@
 """Administration screens: people and their roles, teams, and the council's policy."""
 
-import html
 import re
 from datetime import datetime, timedelta
 
 import pytest
-from django import forms
 from django.test import Client
 from django.urls import reverse
 
@@ -15,40 +13,9 @@ from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON, policy_due_at
 from hearth.core.models import Policy, PolicyChange, Team
 from tests.factories import TeamFactory, member
+from tests.screens import field_error, form_data, page
 
 PASSWORD = "lantern orchard quietly 47"
-
-
-def form_data(form):
-    """What the browser sends back for a form the user submits without changing anything."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[name] = list(value)
-        elif hasattr(value, "pk"):
-            data[name] = value.pk
-        elif value is not None:
-            data[name] = value
-    return data
-
-
-def page(response):
-    return html.unescape(response.content.decode())
-
-
-def field_error(response, name):
-    """The message shown at the field, or None."""
-    match = re.search(
-        rf'<p id="id_{name}-error" class="govuk-error-message">'
-        r'<span class="govuk-visually-hidden">Error:</span> (.*?)</p>',
-        response.content.decode(),
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else None
 
 
 def sign_in(username, password=PASSWORD):
@@ -450,11 +417,9 @@ def test_policy_of_another_council_is_untouched_by_an_administrators_change(
 def test_administrator_sets_a_new_password_for_someone_who_forgot_theirs(
     client, admin, social_worker
 ):
-    from tests.audit.test_audit import _form_data
-
     client.force_login(admin)
     url = reverse("manage_user", args=[social_worker.pk])
-    data = _form_data(client.get(url).context["form"])
+    data = form_data(client.get(url).context["form"])
     data["password"] = "a freshly chosen passphrase"
     assert client.post(url, data).status_code == 302
     social_worker.refresh_from_db()
@@ -465,11 +430,9 @@ def test_administrator_sets_a_new_password_for_someone_who_forgot_theirs(
 
 
 def test_saving_a_person_without_a_new_password_keeps_theirs(client, admin, social_worker):
-    from tests.audit.test_audit import _form_data
-
     client.force_login(admin)
     url = reverse("manage_user", args=[social_worker.pk])
-    data = _form_data(client.get(url).context["form"])
+    data = form_data(client.get(url).context["form"])
     data.pop("password", None)
     assert client.post(url, data).status_code == 302
     social_worker.refresh_from_db()

@@ -5,6 +5,7 @@ from enum import Enum
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from hearth.core import rules
 from hearth.people.forms import age_on
@@ -193,8 +194,18 @@ class PolicyOut(Schema):
 class DueQuery(Schema):
     rule: RuleName
     start: datetime = Field(
-        alias="from", description="ISO 8601; without an offset it is taken as Europe/London"
+        alias="from",
+        description="ISO 8601, between the years 1900 and 2199; without an offset it is taken as "
+        "Europe/London",
     )
+
+    @field_validator("start")
+    @classmethod
+    def within_the_calendar(cls, value):
+        # Bank holidays are known for these years, and a due date stays within Python's dates.
+        if not 1900 <= value.year <= 2199:
+            raise ValueError("must be between the years 1900 and 2199")
+        return value
 
 
 class DueOut(Schema):

@@ -215,3 +215,11 @@ def test_approver_follows_the_councils_edited_tiers(api_get, wigan, social_worke
 @pytest.mark.parametrize("weekly_cost", ["-0.01", "-4000", "lots", "NaN", "Infinity", ""])
 def test_negative_or_unreadable_cost_is_422(api_get, social_worker, weekly_cost):
     assert approver(api_get, social_worker, weekly_cost).status_code == 422
+
+
+def test_due_date_from_a_year_outside_the_calendar_is_refused(api_get, social_worker):
+    response = api_get(
+        "policy/due", social_worker, rule="iro_action_check", **{"from": "0001-01-01T00:00:01Z"}
+    )
+    assert response.status_code == 422
+    assert "between the years 1900 and 2199" in response.content.decode()

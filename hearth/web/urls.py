@@ -1,6 +1,17 @@
 from django.urls import path, re_path
 
-from hearth.web.views import accounts, children, health, home, households, manage, providers
+from hearth.web.views import (
+    accounts,
+    administration,
+    children,
+    health,
+    home,
+    households,
+    policy,
+    providers,
+    staff,
+    teams,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,24 +33,24 @@ urlpatterns = [
     path("providers/<int:pk>/", providers.provider_record, name="provider"),
     path("providers/<int:pk>/contract/", providers.provider_contract, name="provider_contract"),
     path("providers/<int:pk>/change/", providers.provider_change, name="provider_change"),
-    path("manage/", manage.manage, name="manage"),
-    path("manage/people/", manage.user_index, name="manage_users"),
-    path("manage/people/new/", manage.user_add, name="manage_user_add"),
-    path("manage/people/<int:pk>/", manage.user_change, name="manage_user"),
-    path("manage/people/<int:pk>/unlock/", manage.user_unlock, name="manage_user_unlock"),
+    path("manage/", administration.manage, name="manage"),
+    path("manage/people/", staff.user_index, name="manage_users"),
+    path("manage/people/new/", staff.user_add, name="manage_user_add"),
+    path("manage/people/<int:pk>/", staff.user_change, name="manage_user"),
+    path("manage/people/<int:pk>/unlock/", staff.user_unlock, name="manage_user_unlock"),
     path(
         "manage/people/<int:pk>/reset-second-factor/",
-        manage.user_reset_second_factor,
+        staff.user_reset_second_factor,
         name="manage_user_reset_second_factor",
     ),
-    path("manage/teams/", manage.team_index, name="manage_teams"),
-    path("manage/teams/new/", manage.team_add, name="manage_team_add"),
-    path("manage/teams/<int:pk>/", manage.team_change, name="manage_team"),
-    path("manage/policy/", manage.policy_change, name="manage_policy"),
-    path("manage/policy/history/", manage.policy_history, name="manage_policy_history"),
+    path("manage/teams/", teams.team_index, name="manage_teams"),
+    path("manage/teams/new/", teams.team_add, name="manage_team_add"),
+    path("manage/teams/<int:pk>/", teams.team_change, name="manage_team"),
+    path("manage/policy/", policy.policy_change, name="manage_policy"),
+    path("manage/policy/history/", policy.policy_history, name="manage_policy_history"),
     re_path(
         r"^manage/access-log/(?P<record_type>child|household)/(?P<pk>[0-9]+)/$",
-        manage.record_access_log,
+        administration.record_access_log,
         name="access_log",
     ),
 ]

@@ -1,0 +1,182 @@
+"""An administrator's screens for the people of their organisation and the roles they hold."""
+
+from axes.models import AccessAttempt
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.password_validation import validate_password
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import user_has_device
+
+from hearth.accounts import administration
+from hearth.accounts.access import (
+    teams_of,
+    user_for_admin,
+    users_for_admin,
+)
+from hearth.accounts.models import User
+from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES, Capability, Role
+from hearth.web.decorators import requires
+from hearth.web.forms import GovukForm
+from hearth.web.views.administration import organisation_administered
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class UserForm(GovukForm):
+    username = forms.CharField(
+        max_length=150, help_text="What they type to sign in, e.g. sam.jones"
+    )
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address")
+    job_title = forms.CharField(max_length=120, required=False)
+    roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
+    team = forms.ModelChoiceField(queryset=None, required=False)
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput,
+        help_text="At least 12 characters. Give it to them in person.",
+    )
+    is_active = forms.BooleanField(label="Can sign in", required=False, initial=True)
+
+    def __init__(self, *args, organisation, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.user = organisation, user
+        allowed = AGENCY_ROLES if organisation.is_agency else AUTHORITY_ROLES
+        self.fields["roles"].choices = [
+            (value, label) for value, label in ROLE_CHOICES if value in allowed
+        ]
+        self.fields["team"].queryset = teams_of(organisation)
+        if user is None:
+            del self.fields["is_active"]
+        else:
+            password = self.fields["password"]
+            password.required = False
+            password.label = "New password (optional)"
+            password.help_text = (
+                "Only if they have forgotten theirs: at least 12 characters. "
+                "Give it to them in person."
+            )
+            self.fields["username"].disabled = True
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if self.user is None and administration.username_taken(username):
+            raise forms.ValidationError("Someone already has this username")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if "password" in self.fields and data.get("password"):
+            candidate = self.user or User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(data["password"], candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+@requires(Capability.ADMINISTER)
+@require_GET
+def user_index(request):
+    users = users_for_admin(request.user).order_by("last_name", "first_name")
+    locked = set(
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
+    )
+    return render(request, "manage/user_index.html", {"users": users, "locked": locked})
+
+
+@requires(Capability.ADMINISTER)
+@require_http_methods(["GET", "POST"])
+def user_add(request):
+    organisation = organisation_administered(request)
+    form = UserForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        user = administration.user_create(
+            by=request.user, request=request, organisation=organisation, **form.cleaned_data
+        )
+        messages.success(request, f"{user.display_name} can now sign in as {user.username}.")
+        return redirect("manage_users")
+    return render(request, "manage/user_form.html", {"form": form, "title": "Add a person"})
+
+
+@requires(Capability.ADMINISTER, record="user")
+@require_http_methods(["GET", "POST"])
+def user_change(request, pk):
+    organisation = organisation_administered(request)
+    person = user_for_admin(request.user, pk, request=request)
+    memberships = person.memberships.filter(organisation=organisation)
+    initial = {
+        "username": person.username,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "is_active": person.is_active,
+        "roles": [m.role for m in memberships],
+        "team": next((m.team for m in memberships if m.team), None),
+    }
+    form = UserForm(request.POST or None, organisation=organisation, user=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
+        administration.user_update(
+            by=request.user, request=request, user=person, organisation=organisation, **data
+        )
+        if form.cleaned_data["password"]:
+            administration.user_set_password(
+                by=request.user, request=request, user=person, organisation=organisation,
+                password=form.cleaned_data["password"],
+            )  # fmt: skip
+        messages.success(request, f"{person.display_name}'s roles and details were saved.")
+        return redirect("manage_users")
+    locked = AccessAttempt.objects.filter(
+        username=person.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+    context = {
+        "form": form,
+        "title": f"Change {person.display_name}",
+        "person": person,
+        "locked": locked,
+        "has_second_factor": user_has_device(person),
+    }
+    return render(request, "manage/user_form.html", context)
+
+
+@requires(Capability.ADMINISTER, record="user")
+@require_POST
+def user_unlock(request, pk):
+    person = user_for_admin(request.user, pk, request=request)
+    administration.user_unlock(
+        by=request.user,
+        request=request,
+        user=person,
+        organisation=organisation_administered(request),
+    )
+    messages.success(request, f"{person.display_name} can sign in again.")
+    return redirect("manage_user", pk=person.pk)
+
+
+@requires(Capability.ADMINISTER, record="user")
+@require_POST
+def user_reset_second_factor(request, pk):
+    person = user_for_admin(request.user, pk, request=request)
+    administration.user_reset_second_factor(
+        by=request.user,
+        request=request,
+        user=person,
+        organisation=organisation_administered(request),
+    )
+    messages.success(
+        request,
+        f"{person.display_name} will set up a new authenticator app when they next sign in.",
+    )
+    return redirect("manage_user", pk=person.pk)

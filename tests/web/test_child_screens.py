@@ -108,8 +108,8 @@ def test_adding_a_child_writes_one_create_audit_row(client, social_worker):
         ),
         pytest.param(
             "ethnicity",
-            {"ethnicity": "XXXX"},
-            "Select a valid choice. XXXX is not one of the available choices.",
+            {"ethnicity": "ZZZZ"},
+            "Select a valid choice. ZZZZ is not one of the available choices.",
             id="unknown-ethnicity",
         ),
         pytest.param(
@@ -231,7 +231,7 @@ def test_error_summary_links_each_message_to_its_field(client, social_worker):
         date_of_birth_day="16",
         date_of_birth_month="6",
         date_of_birth_year="2026",
-        ethnicity="XXXX",
+        ethnicity="ZZZZ",
         home_postcode="WN1 7ZZ",
     )
     response = client.post(reverse("child_add"), sent)
@@ -239,7 +239,7 @@ def test_error_summary_links_each_message_to_its_field(client, social_worker):
     assert ("#id_date_of_birth", "Date of birth must be today or in the past") in links
     assert (
         "#id_ethnicity",
-        "Select a valid choice. XXXX is not one of the available choices.",
+        "Select a valid choice. ZZZZ is not one of the available choices.",
     ) in (links)
     assert ("#id_home_postcode", "WN1 7ZZ is not in the ONS postcode directory") in links
     body = response.content.decode()

@@ -201,3 +201,12 @@ def test_lock_out_counts_the_forwarded_address_behind_a_trusted_proxy(
     from axes.models import AccessAttempt
 
     assert AccessAttempt.objects.get(username="sw.wigan").ip_address == "203.0.113.7"
+
+
+def test_a_form_sent_without_its_security_token_explains_what_to_do(social_worker):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "sw.wigan", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()

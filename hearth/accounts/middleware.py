@@ -30,6 +30,9 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.user.is_authenticated and request.user.is_demo and not settings.DEMO:
+            logout(request)
+            return redirect(reverse("login"))
         if request.user.is_authenticated:
             now = timezone.now().timestamp()
             started = request.session.setdefault("hearth_signed_in_at", now)

@@ -13,6 +13,9 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    is_demo = models.BooleanField(
+        default=False, help_text="A `hearth demo` sign-in: refused unless Hearth runs as a demo"
+    )
 
     def __str__(self):
         return self.get_full_name() or self.username

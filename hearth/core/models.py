@@ -43,6 +43,9 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
+    synthetic = models.BooleanField(
+        default=False, help_text="Made up by `hearth seed` or `hearth demo`: holds no real records"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

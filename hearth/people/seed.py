@@ -340,6 +340,7 @@ def _plan_agencies(count, random_seed):
                 kind=Organisation.Kind.AGENCY,
                 name=name,
                 ofsted_urn=urn,
+                synthetic=True,
                 email=f"referrals@{slugify(name)}.example.org",
                 phone=_office_phone(rng),
                 postcode=rng.choice(pool),
@@ -373,6 +374,8 @@ def _seed_agencies(count, random_seed):
     planned, pool = _plan_agencies(count, random_seed)
     urns = [agency.ofsted_urn for agency in planned]
     existing = {org.ofsted_urn: org for org in Organisation.objects.filter(ofsted_urn__in=urns)}
+    for organisation in existing.values():
+        _refuse_real(organisation)
     new = [agency for agency in planned if agency.ofsted_urn not in existing]
     Organisation.objects.bulk_create(new)
     homes = []
@@ -384,11 +387,21 @@ def _seed_agencies(count, random_seed):
     return [existing.get(agency.ofsted_urn, agency) for agency in planned], len(new)
 
 
+def _refuse_real(organisation):
+    """The seed adds only to what it made itself: never synthetic people in a real council or agency."""
+    if not organisation.synthetic:
+        raise ValueError(
+            f"{organisation.name} in this database holds real records: synthetic data and demo users "
+            "go only into a database of their own (set DATABASE_URL to a new one)"
+        )
+
+
 def _create_authority(rng, area, pool):
     authority = Organisation.objects.create(
         kind=Organisation.Kind.AUTHORITY,
         name=area.name,
         ons_code=area.ons_code,
+        synthetic=True,
         email=f"fostering@{area.slug}.example.org",
         phone=_office_phone(rng),
         postcode=rng.choice(pool),
@@ -439,6 +452,7 @@ def _seed_council(area, *, children, households, agencies, random_seed):
     """(the council, a summary of what was created, how many staff were created)."""
     existing = Organisation.objects.filter(ons_code=area.ons_code).first()
     if existing:
+        _refuse_real(existing)
         return existing, _council_summary(existing, created=False), 0
     council = _start_council(area, random_seed)
     staff_created = _create_staff(council, children=children, households=households)
@@ -1099,6 +1113,7 @@ def _demo_user(username, role, hashed_password):
         email=f"{username}@example.org",
         job_title=Role(role).label,
         password=hashed_password,
+        is_demo=True,
     )
 
 

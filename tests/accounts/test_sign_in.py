@@ -210,3 +210,41 @@ def test_a_form_sent_without_its_security_token_explains_what_to_do(social_worke
     response = client.post(reverse("login"), {"username": "sw.wigan", "password": PASSWORD})
     assert response.status_code == 403
     assert "Your form could not be sent" in response.content.decode()
+
+
+@pytest.fixture
+def demo_user(wigan):
+    from tests.factories import member
+
+    user = member(wigan, "social_worker", username="wigan.social_worker")
+    user.is_demo = True
+    user.save()
+    return user
+
+
+def test_a_demo_account_cannot_sign_in_outside_a_demo(client, demo_user):
+    response = sign_in(client, "wigan.social_worker")
+    assert response.status_code == 200
+    assert "This is a demo account" in response.content.decode()
+
+
+def test_a_demo_account_signs_in_to_a_demo(client, settings, demo_user):
+    settings.DEMO = True
+    assert sign_in(client, "wigan.social_worker").status_code == 302
+
+
+def test_a_demo_session_ends_when_hearth_is_no_longer_a_demo(client, settings, demo_user):
+    settings.DEMO = True
+    sign_in(client, "wigan.social_worker")
+    settings.DEMO = False
+    response = client.get(reverse("children"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_demo_accounts_api_token_works_only_in_a_demo(client, settings, demo_user):
+    from hearth.accounts.services import token_create
+
+    headers = {"Authorization": f"Bearer {token_create(user=demo_user, name='demo')}"}
+    assert client.get("/api/v1/children", headers=headers).status_code == 401
+    settings.DEMO = True
+    assert client.get("/api/v1/children", headers=headers).status_code == 200

@@ -359,3 +359,20 @@ def test_approved_households_have_their_review_due_date_from_the_policy(db):
         assert (
             due.year - household.approved_on.year
         ) * 12 + due.month - household.approved_on.month == 12
+
+
+def test_seed_refuses_to_add_to_a_real_council_of_the_same_code(db):
+    from hearth.core.services import authority_create
+
+    real = authority_create(ons_code=WIGAN, name="Wigan Council")
+    with pytest.raises(ValueError, match="holds real records"):
+        seed(**SMALL, demo_users=True, password=PASSWORD)
+    assert not User.objects.filter(is_demo=True).exists()
+    assert not Child.objects.filter(authority=real).exists()
+
+
+def test_demo_users_are_marked_as_such(db):
+    seed(**SMALL, demo_users=True, password=PASSWORD)
+    assert User.objects.get(username="wigan.social_worker").is_demo
+    assert not User.objects.filter(is_demo=False, username="wigan.social_worker").exists()
+    assert all(o.synthetic for o in Organisation.objects.all())

@@ -6,6 +6,7 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -30,6 +31,13 @@ class SignInForm(GovukForm, AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been closed. Ask your system administrator.",
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_demo and not settings.DEMO:
+            raise forms.ValidationError(
+                "This is a demo account: it signs in only when Hearth runs as a demo.", code="demo"
+            )
 
     def clean(self):
         # Shown next to the username (and linked from the error summary), not as a loose message.

@@ -191,6 +191,20 @@ def users_for_admin(user):
     )
 
 
+def account_wholly_administered(user, person):
+    """Whether every role the person holds is in an organisation the user administers: only then
+    may the user change what belongs to the whole account (name, password, authenticator, sign-in)."""
+    own = organisation_ids_granting(user, Capability.ADMINISTER)
+    return set(person.memberships.values_list("organisation_id", flat=True)) <= own
+
+
+def organisation_for_person(user, person):
+    """Which of the user's administered organisations an edit of the person is about."""
+    administered = administered_organisations(user)
+    held = set(person.memberships.values_list("organisation_id", flat=True))
+    return next((o for o in administered if o.pk in held), administered[0])
+
+
 def user_for_admin(user, pk, *, request=None):
     return _fetch(
         users_for_admin(user),

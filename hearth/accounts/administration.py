@@ -70,6 +70,16 @@ def user_set_password(*, by=None, request=None, user, organisation=None, passwor
            organisation=organisation, request=request, detail="password set by an administrator")  # fmt: skip
 
 
+@transaction.atomic
+def user_roles_update(*, by=None, request=None, user, organisation, roles, team=None):
+    """Only the roles the person holds in this organisation; an empty list takes them out of it."""
+    _set_roles(user, organisation, roles, team)
+    detail = "roles " + (", ".join(sorted(roles)) or f"none: no longer in {organisation}")
+    _audit(by=by, action=AuditEvent.Action.UPDATE, record_type="user", record=user,
+           organisation=organisation, request=request, detail=detail)  # fmt: skip
+    return user
+
+
 def username_taken(username):
     """Usernames are unique across every organisation, whatever their case."""
     return User.objects.filter(username__iexact=username).exists()

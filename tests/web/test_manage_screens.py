@@ -453,3 +453,44 @@ def test_agency_administrator_manages_only_agency_roles_and_has_no_policy(client
         "Timescales, thresholds and approvers" not in client.get(reverse("home")).content.decode()
     )
     assert client.get(reverse("manage_policy")).status_code == 404
+
+
+@pytest.fixture
+def shared_person(wigan, trafford, social_worker):
+    """Sam works for Wigan and also as an IRO for Trafford."""
+    Membership.objects.create(user=social_worker, organisation=trafford, role=Role.IRO)
+    return social_worker
+
+
+def test_administrator_cannot_take_over_an_account_shared_with_another_council(
+    client, outsider_admin, shared_person
+):
+    client.force_login(outsider_admin)
+    url = reverse("manage_user", args=[shared_person.pk])
+    data = form_data(client.get(url).context["form"])
+    data |= {"password": "a takeover passphrase", "first_name": "Mallory", "is_active": ""}
+    assert client.post(url, data).status_code == 302
+    shared_person.refresh_from_db()
+    assert shared_person.check_password("correct horse battery staple")
+    assert (shared_person.first_name, shared_person.is_active) == ("Sam", True)
+
+
+def test_administrator_of_a_shared_account_cannot_reset_its_authenticator_or_unlock_it(
+    client, outsider_admin, shared_person
+):
+    client.force_login(outsider_admin)
+    for name in ("manage_user_reset_second_factor", "manage_user_unlock"):
+        assert client.post(reverse(name, args=[shared_person.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="denied", record_type="user").count() == 2
+
+
+def test_administrator_changes_only_the_roles_held_in_their_own_council(
+    client, outsider_admin, shared_person, trafford, wigan
+):
+    client.force_login(outsider_admin)
+    url = reverse("manage_user", args=[shared_person.pk])
+    data = form_data(client.get(url).context["form"])
+    data["roles"] = []
+    assert client.post(url, data).status_code == 302
+    assert roles_in(shared_person, trafford) == []
+    assert roles_in(shared_person, wigan) == [Role.SOCIAL_WORKER]

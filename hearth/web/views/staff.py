@@ -11,6 +11,9 @@ from django_otp import user_has_device
 
 from hearth.accounts import administration
 from hearth.accounts.access import (
+    account_wholly_administered,
+    deny,
+    organisation_for_person,
     teams_of,
     user_for_admin,
     users_for_admin,
@@ -41,7 +44,9 @@ class UserForm(GovukForm):
     )
     is_active = forms.BooleanField(label="Can sign in", required=False, initial=True)
 
-    def __init__(self, *args, organisation, user=None, **kwargs):
+    ACCOUNT_FIELDS = ("first_name", "last_name", "email", "job_title", "password", "is_active")
+
+    def __init__(self, *args, organisation, user=None, whole_account=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation, self.user = organisation, user
         allowed = AGENCY_ROLES if organisation.is_agency else AUTHORITY_ROLES
@@ -60,6 +65,17 @@ class UserForm(GovukForm):
                 "Give it to them in person."
             )
             self.fields["username"].disabled = True
+            roles = self.fields["roles"]
+            roles.required = False
+            roles.help_text = f"Untick every role to take them out of {organisation}"
+            if not whole_account:
+                # They work for another organisation too: its administrator shares the account.
+                for name in self.ACCOUNT_FIELDS:
+                    self.fields[name].disabled = True
+                self.fields["password"].help_text = (
+                    "They also hold roles in another organisation, so only their roles here can be "
+                    "changed here"
+                )
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -112,8 +128,9 @@ def user_add(request):
 @requires(Capability.ADMINISTER, record="user")
 @require_http_methods(["GET", "POST"])
 def user_change(request, pk):
-    organisation = organisation_administered(request)
     person = user_for_admin(request.user, pk, request=request)
+    organisation = organisation_for_person(request.user, person)
+    whole = account_wholly_administered(request.user, person)
     memberships = person.memberships.filter(organisation=organisation)
     initial = {
         "username": person.username,
@@ -125,7 +142,17 @@ def user_change(request, pk):
         "roles": [m.role for m in memberships],
         "team": next((m.team for m in memberships if m.team), None),
     }
-    form = UserForm(request.POST or None, organisation=organisation, user=person, initial=initial)
+    form = UserForm(
+        request.POST or None, organisation=organisation, user=person, initial=initial,
+        whole_account=whole,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid() and not whole:
+        administration.user_roles_update(
+            by=request.user, request=request, user=person, organisation=organisation,
+            roles=form.cleaned_data["roles"], team=form.cleaned_data["team"],
+        )  # fmt: skip
+        messages.success(request, f"{person.display_name}'s roles here were saved.")
+        return redirect("manage_users")
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
         administration.user_update(
@@ -145,21 +172,29 @@ def user_change(request, pk):
         "form": form,
         "title": f"Change {person.display_name}",
         "person": person,
-        "locked": locked,
-        "has_second_factor": user_has_device(person),
+        "locked": locked and whole,
+        "has_second_factor": whole and user_has_device(person),
     }
     return render(request, "manage/user_form.html", context)
+
+
+def _whole_account_for_admin(request, pk):
+    """A person whose whole account the user administers; anyone else answers 404, audited."""
+    person = user_for_admin(request.user, pk, request=request)
+    if not account_wholly_administered(request.user, person):
+        deny(request.user, record_type="user", record_id=pk, request=request)
+    return person
 
 
 @requires(Capability.ADMINISTER, record="user")
 @require_POST
 def user_unlock(request, pk):
-    person = user_for_admin(request.user, pk, request=request)
+    person = _whole_account_for_admin(request, pk)
     administration.user_unlock(
         by=request.user,
         request=request,
         user=person,
-        organisation=organisation_administered(request),
+        organisation=organisation_for_person(request.user, person),
     )
     messages.success(request, f"{person.display_name} can sign in again.")
     return redirect("manage_user", pk=person.pk)
@@ -168,12 +203,12 @@ def user_unlock(request, pk):
 @requires(Capability.ADMINISTER, record="user")
 @require_POST
 def user_reset_second_factor(request, pk):
-    person = user_for_admin(request.user, pk, request=request)
+    person = _whole_account_for_admin(request, pk)
     administration.user_reset_second_factor(
         by=request.user,
         request=request,
         user=person,
-        organisation=organisation_administered(request),
+        organisation=organisation_for_person(request.user, person),
     )
     messages.success(
         request,

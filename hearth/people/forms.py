@@ -70,8 +70,10 @@ class ChildForm(GovukModelForm):
     placed_with_reference = forms.CharField(
         label="Lives with (household reference)",
         required=False,
-        max_length=40,
-        help_text="The foster household the child lives with now, if any",
+        max_length=60,
+        help_text="The foster household the child lives with now, if any: your council's reference "
+        "for its own carers, or the agency's Ofsted URN, a slash and the agency's reference, "
+        "like SC123456/H02",
     )
 
     class Meta:
@@ -102,7 +104,7 @@ class ChildForm(GovukModelForm):
                 "sibling_group_reference", getattr(self.instance.sibling_group, "reference", "")
             )
             self.initial.setdefault(
-                "placed_with_reference", getattr(self.instance.placed_with, "reference", "")
+                "placed_with_reference", household_reference(self.instance.placed_with)
             )
 
     def clean_reference(self):
@@ -131,28 +133,49 @@ class ChildForm(GovukModelForm):
         return clean_postcode(self.cleaned_data["school_postcode"], required=False)
 
     def clean_placed_with_reference(self):
-        reference = self.cleaned_data["placed_with_reference"].strip()
-        if not reference:
+        """The household named, if the child can live there. A council sees only its own carers'
+        records, so an agency's home is named by its URN and is described in no error."""
+        given = self.cleaned_data["placed_with_reference"].strip()
+        if not given:
             return None
-        household = (
-            Household.objects.filter(reference=reference)
-            .filter(Q(provider=self.authority) | Q(provider__kind=Organisation.Kind.AGENCY))
-            .annotate(
-                placed=Count("children_placed", filter=~Q(children_placed__pk=self.instance.pk))
-            )
-            .first()
+        urn, _, reference = given.rpartition("/")
+        households = Household.objects.filter(reference=reference.strip()).annotate(
+            placed=Count("children_placed", filter=~Q(children_placed__pk=self.instance.pk))
         )
+        if urn:
+            households = households.filter(
+                provider__kind=Organisation.Kind.AGENCY, provider__ofsted_urn=urn.strip().upper()
+            )
+        else:
+            households = households.filter(provider=self.authority)
+        household = households.first()
         if household is None:
-            raise forms.ValidationError(f"No household has the reference {reference}")
-        if household.status not in (Household.Status.APPROVED, Household.Status.TEMPORARY):
+            raise forms.ValidationError(f"No household has the reference {given}")
+        open_to_children = household.status in (
+            Household.Status.APPROVED, Household.Status.TEMPORARY
+        )  # fmt: skip
+        full = household.placed >= household.max_children
+        if urn and (full or not open_to_children):
+            raise forms.ValidationError(f"The agency's household {given} cannot take another child")
+        if not open_to_children:
             raise forms.ValidationError(
                 f"{household.name} is {household.get_status_display().lower()}"
             )
-        if household.placed >= household.max_children:
+        if full:
             raise forms.ValidationError(
-                f"{household.name} is approved for {household.max_children} and has {household.placed} placed"
+                f"{household.name} is approved for {household.max_children} "
+                f"and has {household.placed} placed"
             )
         return household
+
+
+def household_reference(household):
+    """How a child's form names the household: agencies' homes by URN and reference."""
+    if household is None:
+        return ""
+    if household.provider.is_agency:
+        return f"{household.provider.ofsted_urn}/{household.reference}"
+    return household.reference
 
 
 class HouseholdForm(GovukModelForm):

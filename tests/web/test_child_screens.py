@@ -406,3 +406,34 @@ def test_changing_a_childs_record_of_another_council_is_not_found(client, outsid
     assert response.status_code == 404
     child.refresh_from_db()
     assert child.first_name == "Amy"
+
+
+def test_a_child_living_with_an_agency_home_is_recorded_by_its_urn_and_reference(
+    client, wigan, social_worker, agency
+):
+    agency_home = HouseholdFactory(provider=agency, reference="H2", postcode="M1 1AE")
+    own_home = HouseholdFactory(provider=wigan, reference="H2")
+    client.force_login(social_worker)
+    client.post(reverse("child_add"), child_data(placed_with_reference=f"{agency.ofsted_urn}/H2"))
+    assert Child.objects.get(reference="C7001").placed_with == agency_home
+    client.post(reverse("child_add"), child_data(reference="C7002", placed_with_reference="H2"))
+    assert Child.objects.get(reference="C7002").placed_with == own_home
+
+
+def test_a_full_agency_home_is_refused_without_describing_it(client, wigan, social_worker, agency):
+    HouseholdFactory(provider=agency, reference="H9", name="Secret Smiths", status="on_hold",
+                     hold_reason="illness", postcode="M1 1AE")  # fmt: skip
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("child_add"), child_data(placed_with_reference=f"{agency.ofsted_urn}/H9")
+    )
+    error = field_error(response, "placed_with_reference")
+    assert error == f"The agency's household {agency.ofsted_urn}/H9 cannot take another child"
+    assert "Secret Smiths" not in page(response)
+
+
+def test_an_agency_home_is_not_found_by_its_reference_alone(client, wigan, social_worker, agency):
+    HouseholdFactory(provider=agency, reference="H7", postcode="M1 1AE")
+    client.force_login(social_worker)
+    response = client.post(reverse("child_add"), child_data(placed_with_reference="H7"))
+    assert field_error(response, "placed_with_reference") == "No household has the reference H7"

@@ -6,6 +6,13 @@ from hearth.accounts.roles import Role
 from tests.factories import AgencyFactory, AuthorityFactory, ChildFactory, HouseholdFactory, member
 
 
+@pytest.fixture(autouse=True)
+def agency_staff_without_a_second_factor(settings):
+    """Most tests are not about the second factor: agencies' staff go straight in, as in a demo.
+    tests/accounts/test_sign_in.py turns it back on to test it."""
+    settings.AGENCY_TWO_FACTOR = False
+
+
 @pytest.fixture
 def wigan(db):
     return AuthorityFactory(name="Wigan Council", ons_code="E08000010")

@@ -4,6 +4,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import user_has_device
 
 from hearth.accounts.access import memberships_of
 from hearth.audit.models import AuditEvent
@@ -70,17 +71,21 @@ class TwoFactorPolicyMiddleware:
             and not user.is_verified()
             and two_factor_required(user)
         ):
-            from django_otp import user_has_device
-
             target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)
 
 
 def two_factor_required(user):
-    """Whether any of the user's councils requires a second factor for a role the user holds there."""
+    """Whether the user must give a code from their authenticator app: always once they have one;
+    for a role one of their councils' policies names; for anyone working for an agency (outside
+    the council's network) unless HEARTH_AGENCY_TWO_FACTOR is off."""
+    if user_has_device(user):
+        return True
     for membership in memberships_of(user):
         organisation = membership.organisation
+        if organisation.is_agency and settings.AGENCY_TWO_FACTOR:
+            return True
         if organisation.is_authority and membership.role in organisation.policy.two_factor_roles:
             return True
     return False

@@ -179,6 +179,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Hearth"
+# Agencies' staff work outside the councils' networks: they use a second factor unless this is off.
+AGENCY_TWO_FACTOR = env_bool("HEARTH_AGENCY_TWO_FACTOR", not DEMO)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

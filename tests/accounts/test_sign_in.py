@@ -248,3 +248,19 @@ def test_a_demo_accounts_api_token_works_only_in_a_demo(client, settings, demo_u
     assert client.get("/api/v1/children", headers=headers).status_code == 401
     settings.DEMO = True
     assert client.get("/api/v1/children", headers=headers).status_code == 200
+
+
+def test_a_person_with_an_authenticator_always_gives_a_code(client, social_worker):
+    device = TOTPDevice.objects.create(user=social_worker, name="phone", confirmed=True)
+    sign_in(client, "sw.wigan")  # the council's policy requires no second factor
+    response = client.get(reverse("children"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    client.post(reverse("two_factor_verify"), {"token": _code(device)})
+    assert client.get(reverse("children")).status_code == 200
+
+
+def test_agency_staff_set_up_a_second_factor_by_default(client, settings, agency_user):
+    settings.AGENCY_TWO_FACTOR = True
+    client.post(reverse("login"), {"username": "agency.user", "password": PASSWORD})
+    response = client.get(reverse("households"))
+    assert response["Location"].startswith(reverse("two_factor_setup"))

@@ -13,7 +13,7 @@ def test_children_list_query_count_does_not_grow(
     ChildFactory.create_batch(count, authority=wigan, social_worker=social_worker)
     client.force_login(social_worker)
     client.get(reverse("children"))  # session and memberships warmed
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("children"))
     assert len(response.context["page"].object_list) == count
 
@@ -26,7 +26,7 @@ def test_households_list_query_count_does_not_grow(
         count, provider=wigan, supervising_social_worker=supervising_social_worker
     )
     client.force_login(supervising_social_worker)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("households"))
     assert len(response.context["page"].object_list) == count
 

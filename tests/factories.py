@@ -95,6 +95,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     max_children = 2
     care_types = ["short_term", "emergency"]
     skills = ["trauma_attachment"]
+    approved_on = date(2024, 1, 15)
 
     @factory.post_generation
     def carers(obj, create, extracted, **kwargs):

@@ -41,6 +41,7 @@ def _recount_review_dates(policy):
     for household in households:
         household.review_due_at = review_due_at(household, policy)
     Household.objects.bulk_update(households, ["review_due_at"], batch_size=500)
+    return households
 
 
 @transaction.atomic
@@ -59,7 +60,12 @@ def policy_update(*, user, policy, proposed, expected_version, reason=""):
     stored.save()
     stored.refresh_from_db()
     if any(name in REVIEW_TIMESCALES for name, _old, _new in changes):
-        _recount_review_dates(stored)
+        moved = _recount_review_dates(stored)
+        audit_record(
+            user=user, action=AuditEvent.Action.UPDATE, record_type="household",
+            organisation=stored.authority,
+            detail=f"review dates of {len(moved)} households recounted after a policy change",
+        )  # fmt: skip
     return PolicyChange.objects.bulk_create(
         PolicyChange(
             policy=stored,

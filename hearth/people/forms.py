@@ -237,6 +237,22 @@ class HouseholdForm(GovukModelForm):
     def clean_postcode(self):
         return clean_postcode(self.cleaned_data["postcode"], required=True)
 
+    def clean_approved_on(self):
+        approved_on = self.cleaned_data["approved_on"]
+        if approved_on and approved_on > date.today():
+            raise forms.ValidationError("The approval date must be today or in the past")
+        if approved_on and approved_on.year < 1950:
+            raise forms.ValidationError("Check the approval date: it is before 1950")
+        return approved_on
+
+    def clean_weekly_cost(self):
+        cost = self.cleaned_data["weekly_cost"]
+        if cost is not None and cost < 0:
+            raise forms.ValidationError("The weekly cost cannot be less than £0")
+        if cost and self.provider.is_authority:
+            raise forms.ValidationError("A council's own carers have no weekly fee here: enter 0")
+        return cost
+
     def clean_carers(self):
         names = [n.strip() for n in self.cleaned_data["carers"].split(";") if n.strip()]
         if not names:
@@ -301,8 +317,15 @@ class HouseholdForm(GovukModelForm):
                 self.add_error(
                     "max_children", f"{placed} children live here: the approval cannot be for fewer"
                 )
-        if max_children == 0 and status in (Household.Status.APPROVED, Household.Status.TEMPORARY):
+        open_to_children = status in (Household.Status.APPROVED, Household.Status.TEMPORARY)
+        if max_children == 0 and open_to_children:
             self.add_error(
                 "max_children", "An approved household is approved for at least one child"
             )
+        if data.get("bedrooms") == 0 and open_to_children:
+            self.add_error("bedrooms", "An approved household has a bedroom for fostered children")
+        approved = open_to_children or status == Household.Status.ON_HOLD
+        if approved and not data.get("approved_on") and "approved_on" not in self.errors:
+            # Its reviews are counted from this date (Regulation 24 assessment, annual review).
+            self.add_error("approved_on", "Enter the date the household was approved")
         return data

@@ -95,9 +95,14 @@ HOUSEHOLD_FIELDS = Household.RECORD_FIELDS
 
 
 def _set_carers(household, names):
-    household.carers.all().delete()
+    """Carers named again keep their record (date of birth, email, phone); others come and go."""
+    wanted = list(dict.fromkeys(names))
+    kept = {(c.first_name, c.last_name): c for c in household.carers.all()}
+    household.carers.exclude(pk__in=[c.pk for key, c in kept.items() if key in wanted]).delete()
     Carer.objects.bulk_create(
-        Carer(household=household, first_name=f, last_name=last) for f, last in names
+        Carer(household=household, first_name=first, last_name=last)
+        for first, last in wanted
+        if (first, last) not in kept
     )
 
 
@@ -146,7 +151,7 @@ def household_update(*, user, household, data, expected_version, request=None, v
     new_named = {c.pk for c in data.get("named_children_references", [])}
     named_changed = new_named != set(household.named_children.values_list("pk", flat=True))
     carers_now = [(c.first_name, c.last_name) for c in household.carers.all()]
-    carers_changed = "carers" in data and carers_now != list(data["carers"])
+    carers_changed = "carers" in data and set(carers_now) != set(data["carers"])
     if not (changed or named_changed or carers_changed):
         return []
     _claim_version(Household, household, expected_version)

@@ -4,7 +4,26 @@ from, and a save made after someone else's is refused rather than silently overw
 from django import forms
 from django.contrib import messages
 
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
 from hearth.people.services import EditConflict
+
+
+def audit_shown(request, record_type, record, organisation):
+    """The change form shows the whole record: a read, audited whenever the form is drawn."""
+    audit_record(
+        user=request.user, action=AuditEvent.Action.VIEW, record_type=record_type,
+        record_id=record.pk, organisation=organisation, request=request,
+    )  # fmt: skip
+
+
+def audit_names_shown(request, record_type, records, where):
+    """Names of other records shown on a record's page: one audit row for the list."""
+    if records:
+        audit_record(
+            user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
+            request=request, detail=f"{len(records)} shown on {where}",
+        )  # fmt: skip
 
 
 def versioned(form, record):

@@ -368,3 +368,18 @@ def test_changing_a_household_of_another_council_is_not_found(client, outsider_s
     assert response.status_code == 404
     household.refresh_from_db()
     assert household.name != "Smith family"
+
+
+def test_a_carer_named_again_keeps_their_contact_details(
+    client, supervising_social_worker, household
+):
+    pat = household.carers.get()
+    pat.email, pat.phone = "pat@example.org", "07700 900123"
+    pat.save()
+    client.force_login(supervising_social_worker)
+    url, data = _change_form(client, household)
+    data["carers"] = "Lee Carer-Jones; Pat Carer"
+    client.post(url, data)
+    kept = household.carers.get(first_name="Pat")
+    assert (kept.pk, kept.email, kept.phone) == (pat.pk, "pat@example.org", "07700 900123")
+    assert household.carers.count() == 2

@@ -13,7 +13,7 @@ from hearth.people import services
 from hearth.people.forms import ChildForm
 from hearth.people.selectors import child_list, siblings_of
 from hearth.web.decorators import requires
-from hearth.web.editing import saved, versioned
+from hearth.web.editing import audit_names_shown, audit_shown, saved, versioned
 from hearth.web.presenters import child_summary
 
 PAGE_SIZE = 50
@@ -47,10 +47,12 @@ def child_index(request):
 @require_GET
 def child_record(request, pk):
     child = child_for_user(request.user, pk, request=request)
+    siblings = siblings_of(request.user, child)
+    audit_names_shown(request, "child", siblings, f"child {child.pk}'s record")
     context = {
         "child": child,
         "summary": child_summary(child),
-        "siblings": siblings_of(request.user, child),
+        "siblings": siblings,
         "can_edit": child.authority
         in organisations_granting(request.user, Capability.EDIT_CHILDREN),
         "can_audit": child.authority in organisations_granting(request.user, Capability.VIEW_AUDIT),
@@ -75,9 +77,7 @@ def child_add(request):
 @requires(Capability.EDIT_CHILDREN, record="child")
 @require_http_methods(["GET", "POST"])
 def child_change(request, pk):
-    child = child_for_user(
-        request.user, pk, write=True, request=request, audit_view=request.method == "GET"
-    )
+    child = child_for_user(request.user, pk, write=True, request=request, audit_view=False)
     title = f"Change {child.full_name}'s record"  # before the form puts posted values on `child`
     form = versioned(
         ChildForm(request.POST or None, instance=child, authority=child.authority), child
@@ -85,6 +85,7 @@ def child_change(request, pk):
     posted = request.method == "POST" and form.is_valid()
     if posted and saved(request, form, services.child_update, user=request.user, child=child):
         return redirect("child", pk=child.pk)
+    audit_shown(request, "child", child, child.authority)
     return render(
         request,
         "people/child_form.html",

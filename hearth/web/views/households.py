@@ -16,7 +16,7 @@ from hearth.people.forms import HouseholdForm
 from hearth.people.models import Household
 from hearth.people.selectors import children_placed_with, household_list
 from hearth.web.decorators import requires
-from hearth.web.editing import saved, versioned
+from hearth.web.editing import audit_names_shown, audit_shown, saved, versioned
 from hearth.web.presenters import date_time, household_summary
 
 PAGE_SIZE = 50
@@ -53,11 +53,13 @@ def household_index(request):
 @require_GET
 def household_record(request, pk):
     household = household_for_user(request.user, pk, request=request)
+    children_placed = children_placed_with(request.user, household)
+    audit_names_shown(request, "child", children_placed, f"household {household.pk}'s record")
     context = {
         "household": household,
         "summary": household_summary(household),
         "carers": list(household.carers.all()),
-        "children_placed": children_placed_with(request.user, household),
+        "children_placed": children_placed,
         "named_children": list(household.named_children.all()),
         "review_due": date_time(household.review_due_at) if household.review_due_at else None,
         "review_overdue": is_overdue(household.review_due_at, timezone.now()),
@@ -86,9 +88,7 @@ def household_add(request):
 @requires(Capability.EDIT_HOUSEHOLDS, record="household")
 @require_http_methods(["GET", "POST"])
 def household_change(request, pk):
-    household = household_for_user(
-        request.user, pk, write=True, request=request, audit_view=request.method == "GET"
-    )
+    household = household_for_user(request.user, pk, write=True, request=request, audit_view=False)
     title = f"Change {household.name}"  # before the form puts posted values on `household`
     form = versioned(
         HouseholdForm(request.POST or None, instance=household, provider=household.provider),
@@ -99,5 +99,6 @@ def household_change(request, pk):
         request, form, services.household_update, user=request.user, household=household
     ):
         return redirect("household", pk=household.pk)
+    audit_shown(request, "household", household, household.provider)
     context = {"form": form, "title": title, "household": household}
     return render(request, "people/household_form.html", context)

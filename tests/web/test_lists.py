@@ -48,3 +48,12 @@ def test_vacancies_filter_shows_only_households_with_a_free_place(
     client.force_login(supervising_social_worker)
     response = client.get(reverse("households"), {"vacancies": "1"})
     assert list(response.context["page"].object_list) == [free]
+
+
+def test_next_page_keeps_the_search_and_filters(client, wigan, social_worker):
+    ChildFactory.create_batch(60, authority=wigan, social_worker=social_worker, last_name="Platt")
+    client.force_login(social_worker)
+    ChildFactory.create_batch(60, authority=wigan, last_name="Other")
+    response = client.get(reverse("children"), {"q": "platt", "mine": "1"})
+    assert response.context["page"].paginator.count == 60
+    assert 'href="?q=platt&amp;mine=1&amp;page=2"' in response.content.decode()

@@ -53,3 +53,11 @@ def error_anchor(bound_field):
     if kind in ("checkboxes", "radios"):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number):
+    """`?…page=N` keeping the list's search and filters as they are in the address."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

@@ -160,7 +160,13 @@ def write_backup(path):
     models = backed_up_models()
     partial = path.with_name(path.name + ".partial")
     try:
-        with _snapshot(), gzip.open(partial, "wt", encoding="utf-8", compresslevel=6) as stream:
+        # Only its owner may read it: it holds every child's record and every password hash.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with (
+            _snapshot(),
+            os.fdopen(descriptor, "wb") as raw,
+            gzip.open(raw, "wt", encoding="utf-8", compresslevel=6) as stream,
+        ):
             header = _header(models)
             stream.write(json.dumps(header) + "\n")
             encoder = _exact_json_encoder()

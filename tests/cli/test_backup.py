@@ -124,6 +124,14 @@ def test_backup_never_overwrites_a_file(source, tmp_path):
     assert existing.read_text() == "keep me"
 
 
+def test_only_the_backups_owner_can_read_it(source, tmp_path):
+    path = tmp_path / "hearth.jsonl.gz"
+
+    assert run_hearth("backup", path, database=source).returncode == 0
+
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 # PostgreSQL: only when the suite runs under scripts/with-postgres (`make test-postgres`).
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 

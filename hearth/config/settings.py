@@ -32,7 +32,10 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-TESTING = "pytest" in sys.modules or os.environ.get("HEARTH_TESTING") == "1"
+# Under the test runner (which sets PYTEST_VERSION for its run) or when a test starts a process.
+TESTING = os.environ.get("HEARTH_TESTING") == "1" or (
+    "pytest" in sys.modules and "PYTEST_VERSION" in os.environ
+)
 DEMO = env_bool("HEARTH_DEMO")
 DEBUG = env_bool("DEBUG")
 

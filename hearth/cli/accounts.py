@@ -52,6 +52,14 @@ def _register_token(commands):
         "--name", default="", help="what the token is for, e.g. the system using it"
     )
     create.set_defaults(run=token_create)
+    revoke = actions.add_parser(
+        "revoke",
+        help="stop every API token of a user working",
+        description="Revoke every live API token of USERNAME (for a system that is retired, or a "
+        "token that may have leaked). Prints how many were revoked.",
+    )
+    revoke.add_argument("username", metavar="USERNAME")
+    revoke.set_defaults(run=token_revoke)
 
 
 def _register_authority(commands):
@@ -207,6 +215,22 @@ def token_create(args):
     if not user.is_active:
         raise UserError(f"{args.username} is deactivated: a token would not work")
     print(create_token(user=user, name=args.name, via="cli"))
+
+
+def token_revoke(args):
+    from django.db import transaction
+
+    from hearth.accounts.models import User
+    from hearth.accounts.services import token_revoke as revoke
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise UserError(f"no user called {args.username}")
+    with transaction.atomic():
+        live = list(user.api_tokens.filter(revoked_at__isnull=True).select_related("user"))
+        for token in live:
+            revoke(user=None, token=token, via="cli")
+    print(f"Revoked {len(live)} token{'s' if len(live) != 1 else ''} of {user.username}.")
 
 
 def authority_create(args):

@@ -26,3 +26,22 @@ def test_token_create_refuses_an_unknown_user(seeded_database):
     assert "no user called nobody" in result.stderr
     assert result.stdout == ""
     assert query(seeded_database, "SELECT count(*) FROM accounts_apitoken") == [(0,)]
+
+
+def test_token_revoke_stops_every_live_token_of_the_user(seeded_database):
+    for _ in range(2):
+        run_hearth("token", "create", "wigan.social_worker", database=seeded_database)
+
+    result = run_hearth("token", "revoke", "wigan.social_worker", database=seeded_database)
+
+    assert result.returncode == 0, result.stderr
+    assert "Revoked 2 tokens of wigan.social_worker" in result.stdout
+    live = "SELECT count(*) FROM accounts_apitoken WHERE revoked_at IS NULL"
+    assert query(seeded_database, live) == [(0,)]
+    audit = "SELECT via FROM audit_auditevent WHERE record_type = 'api_token' AND action = 'update'"
+    assert query(seeded_database, audit) == [("cli",), ("cli",)]
+
+
+def test_token_revoke_refuses_an_unknown_user(seeded_database):
+    result = run_hearth("token", "revoke", "nobody", database=seeded_database)
+    assert result.returncode == 1 and "no user called nobody" in result.stderr

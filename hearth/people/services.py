@@ -28,6 +28,20 @@ def _claim_version(model, record, expected_version):
     record.version = expected_version + 1
 
 
+class PlaceTaken(EditConflict):
+    """The household's last place was taken by someone else while this record was being edited."""
+
+
+def _take_place(household, child):
+    """Hold the household's row while its places are counted, so that two people placing children
+    at the same moment cannot both take its last place (the form counted without a lock)."""
+    if household is None:
+        return
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if locked.children_placed.exclude(pk=child.pk).count() >= locked.max_children:
+        raise PlaceTaken(f"{locked.name}'s last place was taken by someone else just now")
+
+
 def _changed_fields(record, data, fields):
     """Fields whose new value differs from what is stored. Compared with a fresh copy from the
     database, since a validated model form has already written the new values onto its instance."""
@@ -50,6 +64,7 @@ def child_create(*, user, authority, data, request=None, via=None):
     child = Child(authority=authority, **{f: data[f] for f in CHILD_FIELDS if f in data})
     child.sibling_group = _sibling_group(authority, data.get("sibling_group_reference"))
     child.placed_with = data.get("placed_with_reference")
+    _take_place(child.placed_with, child)
     child.save()
     audit_record(
         user=user,
@@ -75,6 +90,8 @@ def child_update(*, user, child, data, expected_version, request=None, via=None)
     if not changed:
         return []
     _claim_version(Child, child, expected_version)
+    if "placed_with" in changed:
+        _take_place(data["placed_with"], child)
     for field in changed:
         setattr(child, field, data[field])
     child.save(update_fields=[*changed, "version", "updated_at"])

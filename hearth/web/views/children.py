@@ -66,11 +66,15 @@ def child_add(request):
     authority = organisations_granting(request.user, Capability.EDIT_CHILDREN)[0]
     form = ChildForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
-        child = services.child_create(
-            user=request.user, authority=authority, data=form.cleaned_data, request=request
-        )
-        messages.success(request, f"{child.full_name}'s record was added.")
-        return redirect("child", pk=child.pk)
+        try:
+            child = services.child_create(
+                user=request.user, authority=authority, data=form.cleaned_data, request=request
+            )
+        except services.PlaceTaken as error:
+            form.add_error("placed_with_reference", str(error))
+        else:
+            messages.success(request, f"{child.full_name}'s record was added.")
+            return redirect("child", pk=child.pk)
     return render(request, "people/child_form.html", {"form": form, "title": "Add a child"})
 
 

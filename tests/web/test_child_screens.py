@@ -437,3 +437,32 @@ def test_an_agency_home_is_not_found_by_its_reference_alone(client, wigan, socia
     client.force_login(social_worker)
     response = client.post(reverse("child_add"), child_data(placed_with_reference="H7"))
     assert field_error(response, "placed_with_reference") == "No household has the reference H7"
+
+
+def test_someone_working_for_two_councils_chooses_which_one_a_new_child_is_for(
+    client, wigan, trafford, social_worker
+):
+    from hearth.accounts.models import Membership
+
+    Membership.objects.create(user=social_worker, organisation=trafford, role="social_worker")
+    client.force_login(social_worker)
+    chooser = client.get(reverse("child_add"))
+    assert "which organisation is it for?" in page(chooser)
+    url = f"{reverse('child_add')}?organisation={trafford.pk}"
+    response = client.post(url, child_data(home_postcode="M32 0TH"))
+    assert response.status_code == 302
+    assert Child.objects.get(reference="C7001").authority == trafford
+
+
+def test_a_council_one_does_not_work_for_cannot_be_chosen(
+    client, wigan, trafford, outsider, social_worker
+):
+    from hearth.accounts.models import Membership
+    from tests.factories import AuthorityFactory
+
+    elsewhere = AuthorityFactory(name="Bolton Council", ons_code="E08000001")
+    Membership.objects.create(user=social_worker, organisation=trafford, role="social_worker")
+    client.force_login(social_worker)
+    response = client.post(f"{reverse('child_add')}?organisation={elsewhere.pk}", child_data())
+    assert "which organisation is it for?" in page(response)
+    assert not Child.objects.filter(reference="C7001").exists()

@@ -12,6 +12,7 @@ from hearth.audit.services import audit_record
 from hearth.people import services
 from hearth.people.forms import ChildForm
 from hearth.people.selectors import child_list, siblings_of
+from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
 from hearth.web.editing import audit_names_shown, audit_shown, saved, versioned
 from hearth.web.presenters import child_summary
@@ -63,7 +64,10 @@ def child_record(request, pk):
 @requires(Capability.EDIT_CHILDREN)
 @require_http_methods(["GET", "POST"])
 def child_add(request):
-    authority = organisations_granting(request.user, Capability.EDIT_CHILDREN)[0]
+    councils = organisations_granting(request.user, Capability.EDIT_CHILDREN)
+    authority = organisation_for(request, councils)
+    if authority is None:
+        return choose_organisation(request, councils, "Add a child")
     form = ChildForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,7 @@ from hearth.people import services
 from hearth.people.forms import HouseholdForm
 from hearth.people.models import Household
 from hearth.people.selectors import children_placed_with, household_list
+from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
 from hearth.web.editing import audit_names_shown, audit_shown, saved, versioned
 from hearth.web.presenters import date_time, household_summary
@@ -74,7 +75,10 @@ def household_record(request, pk):
 @requires(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
 def household_add(request):
-    provider = organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS)[0]
+    providers = organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS)
+    provider = organisation_for(request, providers)
+    if provider is None:
+        return choose_organisation(request, providers, "Add a household")
     form = HouseholdForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
         household = services.household_create(

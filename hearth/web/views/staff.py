@@ -12,6 +12,7 @@ from django_otp import user_has_device
 from hearth.accounts import administration
 from hearth.accounts.access import (
     account_wholly_administered,
+    administered_organisations,
     deny,
     organisation_for_person,
     teams_of,
@@ -20,9 +21,9 @@ from hearth.accounts.access import (
 )
 from hearth.accounts.models import User
 from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES, Capability, Role
+from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
 from hearth.web.forms import GovukForm
-from hearth.web.views.administration import organisation_administered
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
@@ -114,7 +115,10 @@ def user_index(request):
 @requires(Capability.ADMINISTER)
 @require_http_methods(["GET", "POST"])
 def user_add(request):
-    organisation = organisation_administered(request)
+    administered = administered_organisations(request.user)
+    organisation = organisation_for(request, administered)
+    if organisation is None:
+        return choose_organisation(request, administered, "Add a person")
     form = UserForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         user = administration.user_create(

@@ -7,15 +7,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hearth.accounts import administration
 from hearth.accounts.access import (
+    administered_organisations,
     staff_of,
     team_for_admin,
     teams_for_admin,
     teams_of,
 )
 from hearth.accounts.roles import Capability
+from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
 from hearth.web.forms import GovukForm
-from hearth.web.views.administration import organisation_administered
 
 
 class TeamForm(GovukForm):
@@ -47,7 +48,10 @@ def team_index(request):
 @requires(Capability.ADMINISTER)
 @require_http_methods(["GET", "POST"])
 def team_add(request):
-    organisation = organisation_administered(request)
+    administered = administered_organisations(request.user)
+    organisation = organisation_for(request, administered)
+    if organisation is None:
+        return choose_organisation(request, administered, "Add a team")
     form = TeamForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         team = administration.team_save(

@@ -181,8 +181,9 @@ def seed(
 
     The first council gets `children` children and `households` in-house households, each later one
     half as many. With `demo_users`, every organisation gets one user per role
-    (`wigan.social_worker`, `<agency>.agency_user`) signing in with `password`; running again
-    resets that password.
+    (`wigan.social_worker`, `<agency>.agency_user`, `<agency>.system_administrator`) signing in with
+    `password`, and marked as demo users, who sign in only to a demo; running again resets that
+    password. Councils and agencies already in the database are used only if the seed made them.
     """
     _check_arguments(authorities, children, households, agencies, demo_users, password)
     with transaction.atomic():

@@ -52,8 +52,10 @@ def organisations_granting(user, capability):
     return list(seen.values())
 
 
-def can(user, capability):
-    return bool(organisation_ids_granting(user, capability))
+def can(user, capability, organisation=None):
+    """Whether the user may do `capability` somewhere, or in `organisation` when one is given."""
+    granting = organisation_ids_granting(user, capability)
+    return organisation.pk in granting if organisation is not None else bool(granting)
 
 
 def primary_organisation(user):

@@ -4,7 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from hearth.accounts.roles import AGENCY_ROLES, AUTHORITY_ROLES, Role
+from hearth.accounts.roles import Role
 from hearth.core.models import Organisation, Team
 
 
@@ -47,10 +47,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
-
-    def role_fits_organisation(self):
-        allowed = AGENCY_ROLES if self.organisation.is_agency else AUTHORITY_ROLES
-        return self.role in allowed
 
 
 class ApiToken(models.Model):

@@ -383,3 +383,15 @@ def test_a_carer_named_again_keeps_their_contact_details(
     kept = household.carers.get(first_name="Pat")
     assert (kept.pk, kept.email, kept.phone) == (pat.pk, "pat@example.org", "07700 900123")
     assert household.carers.count() == 2
+
+
+def test_named_children_shown_on_a_kinship_household_are_audited(
+    client, wigan, supervising_social_worker, household
+):
+    from hearth.audit.models import AuditEvent
+
+    household.named_children.add(ChildFactory(authority=wigan), ChildFactory(authority=wigan))
+    client.force_login(supervising_social_worker)
+    client.get(reverse("household", args=[household.pk]))
+    event = AuditEvent.objects.get(action="list", record_type="child")
+    assert event.detail == f"2 shown on household {household.pk}'s record"

@@ -16,10 +16,6 @@ from hearth.web.decorators import requires
 from hearth.web.forms import GovukForm
 
 
-def organisation_administered(request):
-    return administered_organisations(request.user)[0]
-
-
 class AccessLogLookupForm(GovukForm):
     RECORDS = {"child": "child", "household": "foster carer household"}
 
@@ -37,7 +33,7 @@ class AccessLogLookupForm(GovukForm):
 @requires(Capability.ADMINISTER)
 @require_GET
 def manage(request):
-    organisation = organisation_administered(request)
+    organisation = administered_organisations(request.user)[0]
     form = AccessLogLookupForm(request.GET or None, organisation=organisation)
     if request.GET and form.is_valid() and can(request.user, Capability.VIEW_AUDIT):
         record_type, reference = form.cleaned_data["record_type"], form.cleaned_data["reference"]

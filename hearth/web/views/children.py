@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import child_for_user, organisations_granting
+from hearth.accounts.access import can, child_for_user, organisations_granting
 from hearth.accounts.roles import Capability
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
@@ -54,9 +54,8 @@ def child_record(request, pk):
         "child": child,
         "summary": child_summary(child),
         "siblings": siblings,
-        "can_edit": child.authority
-        in organisations_granting(request.user, Capability.EDIT_CHILDREN),
-        "can_audit": child.authority in organisations_granting(request.user, Capability.VIEW_AUDIT),
+        "can_edit": can(request.user, Capability.EDIT_CHILDREN, child.authority),
+        "can_audit": can(request.user, Capability.VIEW_AUDIT, child.authority),
     }
     return render(request, "people/child_record.html", context)
 

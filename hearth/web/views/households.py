@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import household_for_user, organisations_granting
+from hearth.accounts.access import can, household_for_user, organisations_granting
 from hearth.accounts.roles import Capability
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
@@ -55,19 +55,19 @@ def household_index(request):
 def household_record(request, pk):
     household = household_for_user(request.user, pk, request=request)
     children_placed = children_placed_with(request.user, household)
-    audit_names_shown(request, "child", children_placed, f"household {household.pk}'s record")
+    named_children = list(household.named_children.all())
+    shown = {child.pk for child in [*children_placed, *named_children]}
+    audit_names_shown(request, "child", shown, f"household {household.pk}'s record")
     context = {
         "household": household,
         "summary": household_summary(household),
         "carers": list(household.carers.all()),
         "children_placed": children_placed,
-        "named_children": list(household.named_children.all()),
+        "named_children": named_children,
         "review_due": date_time(household.review_due_at) if household.review_due_at else None,
         "review_overdue": is_overdue(household.review_due_at, timezone.now()),
-        "can_edit": household.provider
-        in organisations_granting(request.user, Capability.EDIT_HOUSEHOLDS),
-        "can_audit": household.provider
-        in organisations_granting(request.user, Capability.VIEW_AUDIT),
+        "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS, household.provider),
+        "can_audit": can(request.user, Capability.VIEW_AUDIT, household.provider),
     }
     return render(request, "people/household_record.html", context)
 

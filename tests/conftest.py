@@ -90,3 +90,23 @@ def agency_household(agency, agency_user):
 def outsider_ssw(trafford):
     """A supervising social worker of another council."""
     return member(trafford, Role.SUPERVISING_SOCIAL_WORKER, username="ssw.trafford")
+
+
+@pytest.fixture
+def service_lead(wigan):
+    return member(wigan, Role.SERVICE_LEAD, username="sl.wigan")
+
+
+@pytest.fixture
+def placements_officer(wigan):
+    return member(wigan, Role.PLACEMENTS_OFFICER, username="po.wigan")
+
+
+@pytest.fixture
+def iro(wigan):
+    return member(wigan, Role.IRO, username="iro.wigan")
+
+
+@pytest.fixture
+def virtual_school(wigan):
+    return member(wigan, Role.VIRTUAL_SCHOOL, username="vs.wigan")

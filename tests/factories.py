@@ -101,3 +101,46 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     def carers(obj, create, extracted, **kwargs):
         if create:
             Carer.objects.create(household=obj, first_name="Pat", last_name="Carer")
+
+
+COMPLETE_REFERRAL = {
+    "placement_type": "short_term",
+    "date_needed": date(2026, 12, 1),
+    "history": "Came into care in 2024 after neglect at home; settled well at school.",
+    "needs_summary": "Needs predictable routines and help with sleep.",
+    "care_plan": "Return home is not planned; family time with mum fortnightly, supervised.",
+    "identity": "White British; proud of her Wigan roots; enjoys church on Sundays.",
+    "feels_safe": "A night light, knowing the plan for tomorrow, her cuddly rabbit.",
+    "support_in_place": "CAMHS appointments monthly; school mentor.",
+    "likes_dislikes": "Likes swimming and drawing; dislikes loud arguments.",
+    "child_views": "Wants to stay at her school and keep seeing her brother.",
+    "risk_facts": "Two missing episodes in 2025, both returned within hours.",
+    "risk_opinions": "The social worker thinks the risk is lower with consistent boundaries.",
+    "risk_management": "Missing from care protocol; carer to know her friends' addresses.",
+    "location_notes": "Within reach of her school in Wigan.",
+    "stay_near_school": True,
+    "education_requested": False,
+    "therapy_requested": False,
+    "network_explored": True,
+    "network_summary": "Grandparents assessed and not able to care; no other relatives.",
+    "viability_under_way": False,
+    "new_into_care": False,
+}
+
+
+def make_referral(*children, complete=True, **fields):
+    """A referral for the children (their social worker's draft unless `status` says otherwise),
+    every section answered unless `complete` is False."""
+    from hearth.referrals.models import Referral
+
+    first = children[0]
+    referral = Referral.objects.create(
+        authority=first.authority,
+        social_worker=first.social_worker,
+        team=first.team,
+        sibling_group=first.sibling_group if len(children) > 1 else None,
+        created_by=first.social_worker,
+        **({**COMPLETE_REFERRAL, **fields} if complete else fields),
+    )
+    referral.children.set(children)
+    return referral

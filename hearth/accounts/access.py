@@ -9,6 +9,7 @@ Denied attempts are remembered on the request and written by `AuditDeniedMiddlew
 request's transaction has rolled back, so the refusal is kept even though the request failed.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -76,15 +77,7 @@ def deny(user, *, record_type, record_id, request=None):
 def _fetch(queryset, pk, *, user, record_type, request, audit_view, organisation_field):
     try:
         record = queryset.get(pk=int(pk))
-    except (
-        Child.DoesNotExist,
-        Household.DoesNotExist,
-        Organisation.DoesNotExist,
-        User.DoesNotExist,
-        Team.DoesNotExist,
-        ValueError,
-        TypeError,
-    ):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         deny(user, record_type=record_type, record_id=pk, request=request)
     if audit_view:
         audit_record(
@@ -117,6 +110,39 @@ def child_for_user(user, pk, *, write=False, request=None, audit_view=None):
         record_type="child",
         request=request,
         audit_view=(not write) if audit_view is None else audit_view,
+        organisation_field="authority",
+    )
+
+
+# Referrals: part of each child's record, seen by those who may see the children. ---------------------
+
+
+def referrals_for_user(user):
+    from hearth.referrals.models import Referral
+
+    return Referral.objects.filter(
+        authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def referral_for_user(user, pk, *, request=None, audit_view=True):
+    """The referral `pk` if the user may see its children's records, else 404. What the user may do
+    with it is the referral workflow's business (hearth.referrals.workflow)."""
+    return _fetch(
+        referrals_for_user(user).select_related(
+            "authority__policy",
+            "social_worker",
+            "team",
+            "emergency_household",
+            "next_action_holder",
+            "accommodation_agreed_by",
+            "search_route_overridden_by",
+        ),
+        pk,
+        user=user,
+        record_type="referral",
+        request=request,
+        audit_view=audit_view,
         organisation_field="authority",
     )
 

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "hearth.accounts",
     "hearth.audit",
     "hearth.people",
+    "hearth.referrals",
+    "hearth.trays",
     "hearth.web",
     "hearth.api",
 ]
@@ -170,6 +172,8 @@ AXES_VERBOSE = False
 # Behind a load balancer or reverse proxy, the person's address is in X-Forwarded-For, this many
 # proxies from its right-hand end. 0 (the default) trusts only the connection's own address.
 HEARTH_PROXY_HOPS = env_int("HEARTH_PROXY_HOPS", 0)
+# Where people reach Hearth, for links in the mail it sends.
+HEARTH_BASE_URL = os.environ.get("HEARTH_BASE_URL", "http://127.0.0.1:8000")
 # Lock-outs count failures by the same address the audit records.
 AXES_CLIENT_IP_CALLABLE = "hearth.audit.services.client_ip"
 

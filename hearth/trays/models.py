@@ -1,0 +1,97 @@
+"""Work trays and the mail that tells people something has landed in theirs.
+
+A work item is one thing waiting for someone: a referral to quality-assure, to approve, to screen, a
+request for comments, a deadline to act on. It lands with one person, with a team, or with everyone
+holding a role in an organisation (the service lead, the placements team), and stays open until the
+step it waits for is taken. Trays are queries over open items: urgent first, then by due date.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from hearth.core.models import Organisation, Team
+
+
+class WorkItem(models.Model):
+    class Kind(models.TextChoices):
+        REFERRAL_DRAFT = "referral_draft", "Finish the referral"
+        REFERRAL_RETURNED = "referral_returned", "Referral returned to you"
+        REFERRAL_REVIEW = "referral_review", "Comment on and forward the referral"
+        REFERRAL_APPROVAL = "referral_approval", "Approve the referral"
+        REFERRAL_SCREENING = "referral_screening", "Screen the approved referral"
+        REFERRAL_COMMENTS = "referral_comments", "Comments requested on a referral"
+        URGENT_REFERRAL = "urgent_referral", "Urgent referral on its way"
+        RETURN_CALL = "return_call", "Phone the social worker about a returned urgent referral"
+        EMERGENCY_ENDING = "emergency_ending", "Emergency placement ends"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="work_items"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="work_items",
+    )
+    title = models.CharField(max_length=300)
+    note = models.CharField(max_length=500, blank=True)
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="work_items",
+    )
+    assigned_team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="work_items"
+    )
+    assigned_role = models.CharField(
+        max_length=40, blank=True, help_text="Everyone holding this role in the organisation"
+    )
+    urgent = models.BooleanField(default=False)
+    due_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-urgent", models.F("due_at").asc(nulls_last=True), "opened_at", "pk"]
+        indexes = [models.Index(fields=["organisation", "closed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(assigned_user__isnull=True, assigned_team__isnull=True)
+                | ~models.Q(assigned_role=""),
+                name="work_item_lands_somewhere",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class OutgoingEmail(models.Model):
+    """A message waiting for `hearth worker` to send it. Messages name no child: they say that
+    something is waiting in Hearth and link to it, so a child's details never travel by email."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    send_after = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.subject} -> {self.to}"

@@ -1,8 +1,24 @@
 """Writing audit rows. Callers are inside the request's transaction; a failure here fails the request."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 
 from hearth.audit.models import AuditEvent
+
+_SYNTHETIC = ContextVar("hearth_synthetic_history", default=False)
+
+
+@contextmanager
+def synthetic_history():
+    """For `hearth seed` only: it replays made-up records through the services, and as no one read
+    or changed a real record, nothing done inside the block is audited."""
+    token = _SYNTHETIC.set(True)
+    try:
+        yield
+    finally:
+        _SYNTHETIC.reset(token)
 
 
 def client_ip(request):
@@ -37,6 +53,8 @@ def audit_record(
     via=None,
 ):
     """Append one audit row: `user` did `action` to the record (`record_type`, `record_id`)."""
+    if _SYNTHETIC.get():
+        return None
     known_user = user if user is not None and user.is_authenticated else None
     return AuditEvent.objects.create(
         user=known_user,

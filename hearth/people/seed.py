@@ -30,6 +30,7 @@ from hearth.core.models import Contract, Organisation, Policy, Team
 from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 from hearth.people.services import review_due_at
+from hearth.referrals import seed as referral_seed
 
 # Ages and dates count from this day, never from today, so a seed always gives the same records.
 REFERENCE_DATE = date(2026, 11, 23)
@@ -462,6 +463,7 @@ def _seed_council(area, *, children, households, agencies, random_seed):
     _place_families(council, families, _homes_with_places(homes, agencies, random_seed))
     _allocate_staff(council, families)
     _save_children(council, families, kinship)
+    referral_seed.seed_referrals(council.organisation)
     summary = _council_summary(
         council.organisation, created=True, children=children, households=households
     )
@@ -1121,7 +1123,10 @@ def _demo_user(username, role, hashed_password):
 def _hand_over_to_demo_user(authority, role, demo_user):
     """A new demo user takes over a colleague's caseload or team, so their screens are not empty."""
     if role in (Role.TEAM_MANAGER, Role.FOSTERING_TEAM_MANAGER):
-        Team.objects.filter(organisation=authority, name=DEMO_TEAMS[role]).update(manager=demo_user)
+        teams = Team.objects.filter(organisation=authority, name=DEMO_TEAMS[role])
+        for team in teams.exclude(manager=None):
+            referral_seed.hand_over(authority, team.manager, demo_user)
+        teams.update(manager=demo_user)
         return
     caseloads = {
         Role.SOCIAL_WORKER: (Child.objects.filter(authority=authority), "social_worker"),
@@ -1143,3 +1148,4 @@ def _hand_over_to_demo_user(authority, role, demo_user):
     )
     if colleague is not None:
         records.filter(**{f"{allocated_to}_id": colleague}).update(**{allocated_to: demo_user})
+        referral_seed.hand_over(authority, colleague, demo_user)

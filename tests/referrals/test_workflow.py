@@ -1,13 +1,19 @@
 """The referral's approval chain: who may take each step, what each step records and where it lands."""
 
-import pytest
+from datetime import date
 
+import pytest
+from django.db import IntegrityError, InternalError, OperationalError, transaction
+
+from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
+from hearth.people.models import Carer, SiblingGroup
+from hearth.people.services import EditConflict
 from hearth.referrals import services
 from hearth.referrals.models import Referral, ReferralEvent, Status
 from hearth.trays.models import OutgoingEmail, WorkItem
 from hearth.trays.selectors import tray_for_user
-from tests.factories import TeamFactory, make_referral
+from tests.factories import ChildFactory, HouseholdFactory, TeamFactory, make_referral, member
 
 
 @pytest.fixture
@@ -85,9 +91,272 @@ def test_approving_an_incomplete_referral_lists_what_is_missing(child, team, ser
 
 def test_history_cannot_be_edited(draft, social_worker):
     act(social_worker, draft, "submit")
-    from django.db import IntegrityError, InternalError, OperationalError, transaction
-
     with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
         ReferralEvent.objects.update(comment="changed")
     assert AuditEvent.objects.filter(record_type="referral").exists()
     assert WorkItem.objects.exists()
+
+
+# Who may act -----------------------------------------------------------------------------------------
+
+
+def test_only_the_allocated_social_worker_or_their_team_manager_edits_a_draft(
+    draft, social_worker, team_manager, wigan
+):
+
+    colleague = member(wigan, Role.SOCIAL_WORKER, username="sw2.wigan")
+    for user in (social_worker, team_manager):
+        services.referral_update(
+            user=user, referral=draft, section="location",
+            data={"location_notes": f"by {user.username}"}, expected_version=draft.version,
+        )  # fmt: skip
+        draft.refresh_from_db()
+    with pytest.raises(services.ActionNotAllowed):
+        services.referral_update(
+            user=colleague, referral=draft, section="location",
+            data={"location_notes": "not mine"}, expected_version=draft.version,
+        )  # fmt: skip
+    assert Referral.objects.get(pk=draft.pk).location_notes == "by tm.wigan"
+
+
+def test_another_teams_manager_cannot_forward(draft, social_worker, wigan):
+
+    other_manager = member(wigan, Role.TEAM_MANAGER, username="tm.south")
+    TeamFactory(organisation=wigan, name="Children in Care Team South", manager=other_manager)
+    act(social_worker, draft, "submit")
+    with pytest.raises(services.ActionNotAllowed):
+        act(other_manager, draft, "forward", comment="Not my team.")
+
+
+def test_only_the_placements_team_accepts(draft, social_worker, team_manager, service_lead):
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "forward", comment="Fine.")
+    act(service_lead, draft, "approve")
+    for user in (social_worker, team_manager, service_lead):
+        with pytest.raises(services.ActionNotAllowed):
+            act(user, draft, "accept")
+
+
+def test_an_edit_from_an_older_version_is_refused(draft, social_worker, team_manager):
+
+    opened_at = draft.version
+    services.referral_update(
+        user=team_manager, referral=draft, section="location",
+        data={"location_notes": "Near school"}, expected_version=opened_at,
+    )  # fmt: skip
+    with pytest.raises(EditConflict):
+        services.referral_update(
+            user=social_worker, referral=draft, section="location",
+            data={"location_notes": "Near family"}, expected_version=opened_at,
+        )  # fmt: skip
+    assert Referral.objects.get(pk=draft.pk).location_notes == "Near school"
+
+
+def test_a_submitted_referral_can_no_longer_be_edited(draft, social_worker):
+    act(social_worker, draft, "submit")
+    draft.refresh_from_db()
+    with pytest.raises(services.ActionNotAllowed):
+        services.referral_update(
+            user=social_worker, referral=draft, section="location",
+            data={"location_notes": "changed"}, expected_version=draft.version,
+        )  # fmt: skip
+
+
+def test_submitting_an_incomplete_draft_lists_what_is_missing(child, team, social_worker):
+    referral = make_referral(child, complete=False, placement_type="long_term")
+    with pytest.raises(services.ReferralError) as refused:
+        act(social_worker, referral, "submit")
+    assert "The placement needed: the date it is needed" in refused.value.problems
+    assert len(refused.value.problems) == 7
+    assert not ReferralEvent.objects.filter(referral=referral).exists()
+
+
+def test_a_return_needs_reasons(draft, social_worker, team_manager):
+    act(social_worker, draft, "submit")
+    with pytest.raises(services.ReferralError) as refused:
+        act(team_manager, draft, "return", comment="  ")
+    assert refused.value.field_errors == {"comment": "Enter reasons"}
+
+
+def test_a_return_at_screening_goes_back_to_screening(
+    draft, social_worker, team_manager, service_lead, placements_officer
+):
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "forward", comment="Fine.")
+    act(service_lead, draft, "approve")
+    act(placements_officer, draft, "return", comment="Attach the EHCP agreement.")
+    referral, event = act(social_worker, draft, "resubmit", comment="Attached.")
+    assert (event.from_status, event.to_status) == ("returned", "approved")
+    assert tray_kinds(placements_officer) == ["referral_screening"]
+
+
+def test_withdrawing_closes_every_item(draft, social_worker, team_manager):
+    act(social_worker, draft, "submit")
+    referral, _ = act(social_worker, draft, "withdraw", comment="Returned home to mum.")
+    assert referral.status == Status.WITHDRAWN and referral.closed_at is not None
+    assert tray_kinds(team_manager) == [] and tray_kinds(social_worker) == []
+
+
+def test_the_team_manager_asks_the_iro_for_comments(draft, social_worker, team_manager, iro, child):
+    child.iro = iro
+    child.save()
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "request_comments", asked_of="iro", comment="Is a move right now?")
+    assert tray_kinds(iro) == ["referral_comments"]
+    act(iro, draft, "comment", comment="Yes: the current carers have given notice.")
+    assert tray_kinds(iro) == []
+    with pytest.raises(services.ActionNotAllowed):
+        act(iro, draft, "comment", comment="Again")
+
+
+def test_the_virtual_school_answers_for_its_team(
+    draft, social_worker, team_manager, virtual_school
+):
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "request_comments", asked_of="virtual_school", comment="School?")
+    assert tray_kinds(virtual_school) == ["referral_comments"]
+    act(virtual_school, draft, "comment", comment="Keep her at St Mary's.")
+    assert draft.comment_requests.get().answer == "Keep her at St Mary's."
+
+
+def test_asking_an_iro_when_none_is_recorded_is_refused(draft, social_worker, team_manager):
+    act(social_worker, draft, "submit")
+    with pytest.raises(services.ReferralError) as refused:
+        act(team_manager, draft, "request_comments", asked_of="iro", comment="Views?")
+    assert "No IRO" in str(refused.value)
+
+
+def test_the_search_cannot_start_without_evidence_that_therapy_was_agreed(
+    child, team, placements_officer
+):
+    referral = make_referral(
+        child, status=Status.APPROVED, therapy_requested=True, request_details="Weekly play therapy"
+    )
+    with pytest.raises(services.ReferralError) as refused:
+        act(placements_officer, referral, "accept")
+    assert "who agreed to the education or therapy" in refused.value.problems
+    Referral.objects.filter(pk=referral.pk).update(
+        agreement_from="health", agreement_by="Dr Shah, CAMHS lead",
+        agreement_on="2026-11-20", agreement_evidence="Letter on the case file, 20 Nov",
+    )  # fmt: skip
+    referral, _ = act(placements_officer, referral, "accept")
+    assert referral.status == Status.SEARCHING
+
+
+def test_a_manager_overrides_the_search_route_with_a_reason(
+    child, team, placements_officer, team_manager
+):
+    referral = make_referral(child, status=Status.APPROVED, search_route="in_house_first")
+    with pytest.raises(services.ActionNotAllowed):
+        act(placements_officer, referral, "set_search_route", route="dual", comment="Hard to place")
+    referral, event = act(team_manager, referral, "set_search_route", route="dual",
+                          comment="Three in-house carers already declined")  # fmt: skip
+    assert referral.search_route == "dual" and referral.search_route_overridden_by == team_manager
+    assert event.detail == {"route": "dual", "previous": "in_house_first"}
+    act(placements_officer, referral, "accept")
+    referral.refresh_from_db()
+    assert referral.search_route == "dual" and referral.agency_search == "searching"
+
+
+# The urgent same-day path ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def emergency_carer(wigan, placements_officer):
+    home = HouseholdFactory(provider=wigan, name="Okafor family", care_types=["emergency"])
+    Carer.objects.filter(household=home).update(email="okafor@example.org")
+    services.emergency_duty_add(
+        user=placements_officer, authority=wigan, household=home,
+        starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 30),
+    )  # fmt: skip
+    return home
+
+
+def test_an_urgent_referral_alerts_the_placements_team_and_the_carer_on_duty(
+    child, team, social_worker, team_manager, placements_officer, emergency_carer, time_machine
+):
+    time_machine.move_to("2026-11-23 02:10 +00:00")
+    referral = make_referral(child, urgent=True, urgency_reason="police_protection")
+    make_referral(another_child_of(child), urgent=False)
+    _, event = act(social_worker, referral, "submit")
+    assert event.detail == {"emergency_carer_alerted": "Okafor family"}
+    assert tray_for_user(placements_officer).first().kind == "urgent_referral"
+    assert tray_for_user(team_manager).first().urgent
+    subjects = set(OutgoingEmail.objects.values_list("to", "subject"))
+    assert ("okafor@example.org", "Urgent: the placements team may need you today") in subjects
+    assert any(s.startswith("URGENT:") for to, s in subjects if to == placements_officer.email)
+
+
+def another_child_of(child):
+    return ChildFactory(
+        authority=child.authority, social_worker=child.social_worker, team=child.team
+    )
+
+
+def test_booking_the_emergency_carer_sets_a_72_hour_deadline(
+    child, team, social_worker, placements_officer, emergency_carer, time_machine
+):
+    time_machine.move_to("2026-11-23 02:10 +00:00", tick=False)
+    referral = make_referral(child, urgent=True, urgency_reason="safeguarding")
+    act(social_worker, referral, "submit")
+    referral, _ = act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    assert referral.emergency_ends_at.isoformat() == "2026-11-26T02:10:00+00:00"
+    ending = tray_for_user(placements_officer).get(kind="emergency_ending")
+    assert ending.due_at == referral.emergency_ends_at and ending.urgent
+    assert not tray_for_user(placements_officer).filter(kind="urgent_referral").exists()
+
+
+def test_the_policy_sets_how_long_an_emergency_booking_lasts(
+    child, team, social_worker, placements_officer, emergency_carer, wigan, time_machine
+):
+    time_machine.move_to("2026-11-23 02:10 +00:00", tick=False)
+    wigan.policy.timescales["emergency_placement_end"] = {"amount": 48, "unit": "hours"}
+    wigan.policy.save()
+    referral = make_referral(child, status=Status.APPROVED)
+    referral, _ = act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    assert referral.emergency_ends_at.isoformat() == "2026-11-25T02:10:00+00:00"
+
+
+def test_a_carer_not_approved_for_emergencies_cannot_be_booked(
+    child, team, placements_officer, household
+):
+    household.care_types = ["long_term"]
+    household.save()
+    referral = make_referral(child, status=Status.APPROVED)
+    with pytest.raises(services.ReferralError) as refused:
+        act(placements_officer, referral, "book_emergency", household=household.pk)
+    assert "not approved for emergency care" in refused.value.field_errors["household"]
+
+
+# Making a referral -------------------------------------------------------------------------------------
+
+
+def test_a_child_has_one_open_referral_at_a_time(draft, social_worker, child):
+    with pytest.raises(services.ReferralError) as refused:
+        services.referral_create(user=social_worker, children=[child])
+    assert refused.value.problems == [
+        f"{child.full_name} already has an open referral (Referral {draft.pk})"
+    ]
+
+
+def test_brothers_and_sisters_share_a_referral_but_strangers_do_not(wigan, social_worker, team):
+
+    group = SiblingGroup.objects.create(authority=wigan, reference="SG1")
+    sisters = [ChildFactory(authority=wigan, social_worker=social_worker, team=team,
+                            sibling_group=group) for _ in range(2)]  # fmt: skip
+    stranger = ChildFactory(authority=wigan, social_worker=social_worker, team=team)
+    referral = services.referral_create(user=social_worker, children=sisters)
+    assert referral.sibling_group == group and referral.children.count() == 2
+    with pytest.raises(services.ReferralError) as refused:
+        services.referral_create(
+            user=social_worker, children=[stranger, another_child_of(stranger)]
+        )
+    assert "Only brothers and sisters" in refused.value.problems[0]
+
+
+def test_someone_elses_social_worker_cannot_refer_the_child(child, wigan):
+
+    colleague = member(wigan, Role.SOCIAL_WORKER, username="sw3.wigan")
+    with pytest.raises(services.ReferralError) as refused:
+        services.referral_create(user=colleague, children=[child])
+    assert "allocated social worker" in refused.value.problems[0]

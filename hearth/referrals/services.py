@@ -79,7 +79,10 @@ def referral_create(*, user, children, request=None):
         created_by=user,
     )
     referral.children.set(children)
-    _record(referral, action="create", by=user, from_status=Status.DRAFT)
+    _record(
+        referral, action="create", by=user, from_status=Status.DRAFT,
+        role=", ".join(workflow.acting_roles(user, referral, "editor", referral.authority.policy)),
+    )  # fmt: skip
     item_open(
         organisation=referral.authority, kind=Kind.REFERRAL_DRAFT, referral=referral,
         title=referral_title(referral), user=referral.social_worker,
@@ -156,7 +159,7 @@ def referral_act(*, user, referral, action, data, request=None):
         raise ReferralError(f"There is no action '{action}'")
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("authority__policy", "team", "social_worker")
             .get(pk=referral.pk)
         )
@@ -175,17 +178,11 @@ def referral_act(*, user, referral, action, data, request=None):
         referral.save()
         event = _record(
             referral, action=action, by=user, from_status=from_status,
-            comment=cleaned.get("comment", ""), detail=detail or {}, role=_acting_role(user, referral),
+            comment=cleaned.get("comment", ""), detail=detail or {},
+            role=", ".join(workflow.acting_roles(user, referral, spec.actor_for(from_status), policy)),
         )  # fmt: skip
         _audit(user, referral, AuditEvent.Action.UPDATE, action, request)
     return referral, event
-
-
-def _acting_role(user, referral):
-    from hearth.accounts.access import roles_of
-
-    roles = sorted(roles_of(user, referral.authority_id))
-    return ", ".join(roles)
 
 
 def _clean(spec, data, referral):
@@ -530,12 +527,17 @@ HANDLERS = {
 
 @transaction.atomic
 def emergency_duty_add(*, user, authority, household, starts_on, ends_on, request=None):
+    problems = {}
     if household.provider_id != authority.pk:
-        raise ReferralError("Only the council's own carers can be on its emergency rota")
-    if "emergency" not in household.care_types:
-        raise ReferralError(f"{household.name} is not approved for emergency care")
+        problems["household"] = "Only the council's own carers can be on its emergency rota"
+    elif "emergency" not in household.care_types:
+        problems["household"] = f"{household.name} is not approved for emergency care"
     if ends_on < starts_on:
-        raise ReferralError("The duty must end on or after the day it starts")
+        problems["ends_on"] = "The duty must end on or after the day it starts"
+    if problems:
+        raise ReferralError(
+            next(iter(problems.values())), problems=list(problems.values()), field_errors=problems
+        )
     duty = EmergencyDuty.objects.create(
         authority=authority, household=household, starts_on=starts_on, ends_on=ends_on,
         created_by=user,

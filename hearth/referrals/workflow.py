@@ -229,6 +229,25 @@ ACTOR_DESCRIPTIONS = {
 }
 
 
+def _roles_for_rule(rule, policy):
+    """The roles through which a user satisfies an actor rule (None: any role they hold)."""
+    return {
+        "editor": {Role.SOCIAL_WORKER, policy.approver("referral_comments")},
+        "team_manager": {policy.approver("referral_comments")},
+        "service_lead": {policy.approver("referral_approval")},
+        "placements": {Role.PLACEMENTS_OFFICER},
+        "manager": MANAGER_ROLES,
+        "commenter": {Role.IRO, Role.VIRTUAL_SCHOOL},
+    }.get(rule)
+
+
+def acting_roles(user, referral, rule, policy):
+    """The roles, among those the user holds in the referral's council, in which they act."""
+    held = _roles(user, referral)
+    relevant = _roles_for_rule(rule, policy)
+    return sorted(held & relevant if relevant and held & relevant else held)
+
+
 def open_request_for(user, referral):
     """The open comment request this user is the one to answer, if any."""
     roles = _roles(user, referral)

@@ -110,3 +110,56 @@ def iro(wigan):
 @pytest.fixture
 def virtual_school(wigan):
     return member(wigan, Role.VIRTUAL_SCHOOL, username="vs.wigan")
+
+
+@pytest.fixture
+def referral(child):
+    """A complete draft referral for the Wigan child, by their social worker."""
+    from tests.factories import make_referral
+
+    return make_referral(child)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port. `.messages` holds what it received
+    (`peer`, `to`, `message`); addresses in `.refuse` are refused; `.stop()` takes it down."""
+    import socket
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages, self.refuse, self.running = [], set(), True
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in self.refuse:
+                return "550 No such mailbox here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(
+                {
+                    "peer": session.peer,
+                    "to": list(envelope.rcpt_tos),
+                    "message": message_from_bytes(envelope.content),
+                }
+            )
+            return "250 Message accepted for delivery"
+
+        def stop(self):
+            if self.running:
+                controller.stop()
+                self.running = False
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    inbox.port = port
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox
+    inbox.stop()

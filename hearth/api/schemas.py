@@ -225,8 +225,9 @@ class ApproverForCostOut(Schema):
 
 
 class ErrorOut(Schema):
-    """What the API answers when it refuses: 401 without a valid token, 404 for a record that does
-    not exist or is not the caller's to see (the two are not told apart), 422 for bad parameters,
-    with a list of what is wrong with each."""
+    """What the API answers when it refuses: 401 without a valid token, 403 for a step on a record
+    the caller may see but whose step is not theirs to take, 404 for a record that does not exist
+    or is not the caller's to see (the two are not told apart), 409 for a change made from an older
+    version than the stored one, 422 for bad parameters, with a list of what is wrong with each."""
 
     detail: str | list[dict]

@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from hearth.cli import accounts, backup, imports, site
+from hearth.cli import accounts, backup, imports, site, worker
 from hearth.cli.console import UserError, say
 
-COMMAND_MODULES = [site, accounts, imports, backup]
+COMMAND_MODULES = [site, accounts, imports, backup, worker]
 
 
 def build_parser():

@@ -1,15 +1,27 @@
 from django.urls import reverse
 
-from hearth.accounts.access import can, primary_organisation
+from hearth.accounts.access import can, memberships_of, primary_organisation
 from hearth.accounts.roles import Capability
+
+COUNCIL_STAFF = "council_staff"  # anyone holding a role in a council
 
 NAVIGATION = [
     ("Home", "home", None),
+    ("Work tray", "work_tray", COUNCIL_STAFF),
     ("Children", "children", Capability.VIEW_CHILDREN),
+    ("Tracker", "tracker", Capability.VIEW_CHILDREN),
     ("Households", "households", Capability.VIEW_HOUSEHOLDS),
     ("Providers", "providers", Capability.VIEW_PROVIDERS),
     ("Administration", "manage", Capability.ADMINISTER),
 ]
+
+
+def _shown(user, condition):
+    if condition is None:
+        return True
+    if condition == COUNCIL_STAFF:
+        return any(m.organisation.is_authority for m in memberships_of(user))
+    return can(user, condition)
 
 
 def navigation(request):
@@ -18,7 +30,7 @@ def navigation(request):
         return {}
     items = []
     for label, name, capability in NAVIGATION:
-        if capability is None or can(user, capability):
+        if _shown(user, capability):
             url = reverse(name)
             active = request.path == url if name == "home" else request.path.startswith(url)
             items.append({"label": label, "url": url, "active": active})

@@ -2,6 +2,8 @@
 organisation (or with the wrong role) gets 404 and the refusal is audited. A URL added without an
 entry in ACCESS fails `test_every_url_has_an_allowed_and_a_denied_check`."""
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -40,6 +42,12 @@ class Check:
     api: bool = False  # called with the persona's bearer token
     query: dict = field(default_factory=dict)
     list_of: str | None = None  # an API list: the denied persona gets 200 without this record in it
+    args_after: list = field(default_factory=list)  # path arguments that follow the record's pk
+    record_in_query: str = ""  # the record's pk goes in this query parameter, not in the path
+    method: str = "get"  # an API write: "post" or "patch", sending `body` as JSON
+    body: Callable | None = None  # fixture getter -> the JSON body of an API write
+    record_in_body: bool = False  # the record's pk goes in the body, not in the path
+    status: int = 200  # what the allowed persona gets
 
 
 ACCESS = {
@@ -48,6 +56,19 @@ ACCESS = {
     "child_add": Check("social_worker", "region_analyst", audited_denial=False),
     "child": Check("social_worker", "outsider", record="child"),
     "child_change": Check("social_worker", "outsider", record="child"),
+    "child_searches": Check("social_worker", "outsider", record="child"),
+    "referral_chronology": Check("social_worker", "outsider", record="referral"),
+    "referral_add": Check(
+        "social_worker", "outsider", record="child", record_in_query="child"
+    ),
+    "referral": Check("social_worker", "outsider", record="referral"),
+    "referral_section": Check(
+        "social_worker", "outsider", record="referral", args_after=["placement"]
+    ),
+    "referral_action": Check("social_worker", "outsider", record="referral", args_after=["submit"]),
+    "work_tray": Check("social_worker", "anonymous", audited_denial=False),
+    "tracker": Check("placements_officer", "agency_user", audited_denial=False),
+    "emergency_rota": Check("placements_officer", "agency_user", audited_denial=False),
     "households": Check("supervising_social_worker", "region_analyst", audited_denial=False),
     "household_add": Check("supervising_social_worker", "social_worker", audited_denial=False),
     "household": Check("supervising_social_worker", "outsider_ssw", record="household"),
@@ -94,7 +115,22 @@ ACCESS = {
         audited_denial=False,
         query={"weekly_cost": "4500"},
     ),
-}
+    "api:referral_list": Check("social_worker", "outsider", api=True, list_of="referral"),
+    "api:referral_detail": Check("social_worker", "outsider", record="referral", api=True),
+    "api:referral_create": Check(
+        "social_worker", "outsider", record="child", api=True, method="post", record_in_body=True,
+        body=lambda get: {"children": [get("child").pk]}, status=201,
+    ),
+    "api:referral_change": Check(
+        "social_worker", "outsider", record="referral", api=True, method="patch",
+        body=lambda get: {"version": get("referral").version, "history": "Updated."},
+    ),
+    "api:referral_act": Check(
+        "social_worker", "outsider", record="referral", api=True, method="post",
+        args_after=["submit"], body=lambda get: {"comment": "Ready for review."},
+    ),
+    "api:work_tray": Check("social_worker", "outsider", api=True, list_of="tray_item"),
+}  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 
 
@@ -120,14 +156,21 @@ def other_agency_user(db):
     return member(AgencyFactory(name="Another Agency"), Role.AGENCY_USER, username="other.agency")
 
 
+@pytest.fixture
+def tray_item(wigan, social_worker):
+    from hearth.trays.services import item_open
+
+    return item_open(organisation=wigan, kind="referral_draft", title="A", user=social_worker)
+
+
 def _url(name, check, request):
     args = list(check.args)
-    if check.record:
+    if check.record and not check.record_in_query and not check.record_in_body:
         args.append(request.getfixturevalue(check.record).pk)
-    return reverse(name, args=args)
+    return reverse(name, args=args + check.args_after)
 
 
-def _get(client, request, persona, name, check, method="get"):
+def _get(client, request, persona, name, check, method=None):
     """The response to `persona` asking for the URL: signed in for screens, a token for the API."""
     url, headers = _url(name, check, request), {}
     if persona != "anonymous" and check.api:
@@ -135,9 +178,15 @@ def _get(client, request, persona, name, check, method="get"):
         headers["Authorization"] = f"Bearer {token_create(user=user, name='coverage')}"
     elif persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
+    method = method or check.method
     if method == "get" and name in POST_ONLY:
         method = "post"
+    if check.body is not None and method == check.method:
+        body = json.dumps(check.body(request.getfixturevalue))
+        return getattr(client, method)(url, body, content_type="application/json", headers=headers)
     data = check.query if method == "get" else None
+    if check.record_in_query and method == "get":
+        data = {**data, check.record_in_query: request.getfixturevalue(check.record).pk}
     return getattr(client, method)(url, data, headers=headers)
 
 
@@ -152,7 +201,7 @@ def test_allowed_user_gets_the_page(name, db, client, request):
         assert response.status_code == 302
         assert response["Location"].startswith("/manage/people/"), response["Location"]
     else:
-        assert response.status_code == 200, response.status_code
+        assert response.status_code == check.status, response.status_code
     if check.list_of:
         record_id = request.getfixturevalue(check.list_of).pk
         assert record_id in [item["id"] for item in response.json()["items"]]

@@ -5,13 +5,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import can, child_for_user, organisations_granting
+from hearth.accounts.access import can, child_for_user, organisations_granting, referrals_for_user
 from hearth.accounts.roles import Capability
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.people import services
 from hearth.people.forms import ChildForm
 from hearth.people.selectors import child_list, siblings_of
+from hearth.referrals.presenters import child_referrals, offers_referral
 from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
 from hearth.web.editing import audit_names_shown, audit_shown, saved, versioned
@@ -50,12 +51,17 @@ def child_record(request, pk):
     child = child_for_user(request.user, pk, request=request)
     siblings = siblings_of(request.user, child)
     audit_names_shown(request, "child", siblings, f"child {child.pk}'s record")
+    referrals = child_referrals(
+        referrals_for_user(request.user).filter(children=child).order_by("-created_at", "-pk")
+    )
     context = {
         "child": child,
         "summary": child_summary(child),
         "siblings": siblings,
         "can_edit": can(request.user, Capability.EDIT_CHILDREN, child.authority),
         "can_audit": can(request.user, Capability.VIEW_AUDIT, child.authority),
+        "referrals": referrals,
+        "may_refer": not any(r["open"] for r in referrals) and offers_referral(request.user, child),
     }
     return render(request, "people/child_record.html", context)
 

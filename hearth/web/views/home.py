@@ -10,6 +10,7 @@ from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.people.models import Household
 from hearth.people.selectors import authority_figures, child_list, household_list
+from hearth.trays.selectors import tray_for_user
 from hearth.web.decorators import signed_in
 from hearth.web.presenters import long_date, role_label
 
@@ -28,6 +29,7 @@ FOSTERING = {
     Role.AGENCY_DECISION_MAKER,
     Role.AGENCY_USER,
 }
+TRAY_ITEMS_SHOWN = 5
 
 
 def _panel(title, rows, *, empty, link=None, overdue=False, total=None):
@@ -138,6 +140,29 @@ def _household_panels(user, roles, now):
     return panels
 
 
+def _work_tray_panel(request):
+    """Council staff see first how much waits in their work tray, urgent items first."""
+    user = request.user
+    if not any(m.organisation.is_authority for m in memberships_of(user)):
+        return None
+    items = tray_for_user(user)
+    first = list(items[:TRAY_ITEMS_SHOWN])
+    if not first:
+        return {"total": 0, "urgent": 0, "items": []}
+    audit_record(user=user, action=AuditEvent.Action.LIST, record_type="referral",
+                 request=request, detail=f"home page work tray, {len(first)} shown")  # fmt: skip
+    rows = [
+        {
+            "referral_id": item.referral_id,
+            "title": item.title,
+            "kind": item.get_kind_display(),
+            "urgent": item.urgent,
+        }
+        for item in first
+    ]
+    return {"total": items.count(), "urgent": items.filter(urgent=True).count(), "items": rows}
+
+
 def _audited(request, record_type, panels):
     """Names of children or households on the home page are a read of a list: one audit row."""
     shown = sum(len(panel["rows"]) for panel in panels)
@@ -160,6 +185,7 @@ def home(request):
         panels += _audited(request, "household", _household_panels(user, roles, now))
     memberships = [f"{role_label(m.role)}, {m.organisation}" for m in memberships_of(user)]
     context = {
+        "work_tray": _work_tray_panel(request),
         "panels": panels,
         "memberships": memberships,
         "is_admin": can(user, Capability.ADMINISTER),

@@ -1,3 +1,4 @@
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
 
 initAll()
+if (document.querySelector('form[data-hearth-autosave]')) import('./autosave.js')

@@ -1,0 +1,251 @@
+"""The chronology of a referral, and of every search made for a child: a query over the referral's
+history rows (`ReferralEvent`), never a hand-kept text (STYLE.md 3).
+
+Each step becomes one plain row: when (Europe/London), who (name and the role they acted in), what
+happened in a sentence, the status before and after, and the comment made with it. Requests for
+the IRO's or the Virtual School's comments, and their answers, are history rows of their own
+(`request_comments` with the question, `comment` with the answer), so `CommentRequest` adds nothing
+here.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hearth.accounts.models import User
+from hearth.accounts.roles import Role
+from hearth.referrals.models import CommentRequest, Referral, ReferralEvent, Status
+from hearth.referrals.workflow import ACTIONS
+
+LONDON = ZoneInfo("Europe/London")
+CSV_HEADER = [
+    "Referral",
+    "When",
+    "Name",
+    "Role",
+    "What happened",
+    "Status before",
+    "Status after",
+    "Comment",
+]
+CONTACTS = {"phone": "Phone call", "email": "Email", "meeting": "Meeting", "visit": "Visit"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One step in a referral's life, ready to show, print or download."""
+
+    referral: int
+    at: datetime  # Europe/London
+    name: str
+    role: str
+    what: str
+    status_from: str
+    status_to: str
+    comment: str
+
+    @property
+    def when(self):
+        return long_date_time(self.at)
+
+    @property
+    def who(self):
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    @property
+    def status_changed(self):
+        return self.status_from != self.status_to
+
+    def csv_row(self):
+        return [
+            self.referral,
+            f"{self.at:%Y-%m-%d %H:%M}",
+            self.name,
+            self.role,
+            self.what,
+            self.status_from,
+            self.status_to,
+            self.comment,
+        ]
+
+
+@dataclass(frozen=True)
+class Search:
+    """A referral made for the child, with its chronology."""
+
+    referral: Referral
+    started: str
+    status: str
+    entries: list
+
+
+def long_date_time(value):
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y at %H:%M}"
+
+
+def referral_chronology(referral):
+    """The referral's steps, oldest first."""
+    return _entries(ReferralEvent.objects.filter(referral=referral))
+
+
+def searches(referrals):
+    """Each referral (oldest first) with its chronology, the history read in one query."""
+    referrals = sorted(referrals, key=lambda r: (r.created_at, r.pk))
+    by_referral = defaultdict(list)
+    for entry in _entries(ReferralEvent.objects.filter(referral__in=[r.pk for r in referrals])):
+        by_referral[entry.referral].append(entry)
+    return [
+        Search(
+            referral=referral,
+            started=long_date_time(referral.created_at),
+            status=status_label(referral.status),
+            entries=by_referral[referral.pk],
+        )
+        for referral in referrals
+    ]
+
+
+def csv_rows(entries):
+    return [CSV_HEADER, *(entry.csv_row() for entry in entries)]
+
+
+def _entries(events):
+    events = list(events.select_related("by").order_by("at", "pk"))
+    holders = _next_action_holders(events)
+    return [_entry(event, holders) for event in events]
+
+
+def _entry(event, holders):
+    role = roles_in_words(event.by_role)
+    who = f"{event.by.display_name} ({role})" if role else event.by.display_name
+    return Entry(
+        referral=event.referral_id,
+        at=event.at.astimezone(LONDON),
+        name=event.by.display_name,
+        role=role,
+        what=what_happened(event, who, holders),
+        status_from=status_label(event.from_status),
+        status_to=status_label(event.to_status),
+        comment=event.comment,
+    )
+
+
+def _next_action_holders(events):
+    """Names of the people holding next actions, by username (the history keeps the username)."""
+    usernames = {e.detail.get("holder") for e in events if e.action == "set_next_action"}
+    usernames.discard(None)
+    if not usernames:
+        return {}
+    return {u.username: u.display_name for u in User.objects.filter(username__in=usernames)}
+
+
+def status_label(value):
+    return dict(Status.choices).get(value, value)
+
+
+def roles_in_words(by_role):
+    """'team_manager' -> 'team manager'; several roles joined with 'and'."""
+    words = [_role_in_a_sentence(role.strip()) for role in by_role.split(",") if role.strip()]
+    if len(words) > 1:
+        return ", ".join(words[:-1]) + " and " + words[-1]
+    return "".join(words)
+
+
+def _role_in_a_sentence(role):
+    """A role's name as it reads mid-sentence: 'Team manager' becomes 'team manager', but a name
+    whose second word is capitalised is a title ('Independent Reviewing Officer', 'Virtual School
+    officer') and keeps its capitals."""
+    try:
+        label = Role(role).label
+    except ValueError:
+        return role.replace("_", " ")
+    words = label.split()
+    if len(words) > 1 and words[1][0].isupper():
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _lower_first(text):
+    return text[0].lower() + text[1:] if text else text
+
+
+def _asked_of(detail):
+    value = detail.get("asked_of", "")
+    return _lower_first(dict(CommentRequest.From.choices).get(value, value))
+
+
+def _route(value):
+    return _lower_first(dict(Referral.SearchRoute.choices).get(value, value))
+
+
+def _resubmitted(event, who, holders):
+    screening = event.detail.get("to") == Status.APPROVED
+    return f"Sent back to the {'placements team' if screening else 'team manager'} by {who}"
+
+
+def _approved(event, who, holders):
+    route = event.detail.get("search_route")
+    return f"Approved by {who}" + (f"; search: {_route(route)}" if route else "")
+
+
+def _returned(event, who, holders):
+    phoned = ", with a phone call" if event.detail.get("phone_call") else ""
+    return f"Returned to the social worker by {who}{phoned}"
+
+
+def _accepted(event, who, holders):
+    reference = event.detail.get("file_reference")
+    return f"Accepted by {who}" + (f"; file {reference} opened" if reference else "")
+
+
+def _route_changed(event, who, holders):
+    previous = event.detail.get("previous")
+    was = f" (was {_route(previous)})" if previous else ""
+    return f"Search changed to {_route(event.detail.get('route', ''))}{was}"
+
+
+def _emergency_booked(event, who, holders):
+    carer = event.detail.get("household_name", "")
+    ends_at = event.detail.get("ends_at")
+    until = f" until {long_date_time(datetime.fromisoformat(ends_at))}" if ends_at else ""
+    return f"Emergency carer {carer} booked{until}"
+
+
+def _contact(event, who, holders):
+    how = event.detail.get("contact", "")
+    return f"{CONTACTS.get(how, how.capitalize() or 'Contact')} recorded"
+
+
+def _next_action(event, who, holders):
+    holder = event.detail.get("holder")
+    return "Next action set" + (f", held by {holders.get(holder, holder)}" if holder else "")
+
+
+SENTENCES = {
+    "create": lambda event, who, holders: f"Referral started by {who}",
+    "submit": lambda event, who, holders: f"Sent to the team manager by {who}",
+    "resubmit": _resubmitted,
+    "forward": lambda event, who, holders: f"Sent to the service lead by {who}",
+    "approve": _approved,
+    "return": _returned,
+    "accept": _accepted,
+    "withdraw": lambda event, who, holders: f"Withdrawn by {who}",
+    "request_comments": lambda event, who, holders: f"Comments asked of {_asked_of(event.detail)}",
+    "comment": lambda event, who, holders: f"Comments given by {_asked_of(event.detail)}",
+    "set_search_route": _route_changed,
+    "book_emergency": _emergency_booked,
+    "log_contact": _contact,
+    "set_next_action": _next_action,
+}
+
+
+def what_happened(event, who, holders=None):
+    """The step in a sentence; a step this module does not know yet is named by its action."""
+    sentence = SENTENCES.get(event.action)
+    if sentence is not None:
+        return sentence(event, who, holders or {})
+    action = ACTIONS.get(event.action)
+    label = action.label if action else event.action.replace("_", " ").capitalize()
+    return f"{label}: {who}"

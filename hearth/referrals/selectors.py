@@ -1,0 +1,122 @@
+"""Reads of referrals for the screens: the placements tracker and the emergency carer rota. Each
+starts from what the user may see (hearth.accounts.access) and costs the same number of queries
+however many rows it returns."""
+
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from hearth.accounts.access import (
+    households_for_user,
+    memberships_of,
+    organisation_ids_granting,
+    referrals_for_user,
+)
+from hearth.accounts.roles import Capability, Role
+from hearth.people.models import Child, Household
+from hearth.referrals.models import EmergencyDuty, Status
+
+# The statuses a search shows on the tracker with: a referral returned at screening stays on it,
+# shown as returned, because the approval stands and it comes back to the placements team (000).
+TRACKER_STATUSES = {
+    Status.APPROVED: Status.APPROVED.label,
+    Status.SEARCHING: Status.SEARCHING.label,
+    Status.RETURNED: Status.RETURNED.label,
+}
+TRACKER_SORTS = {
+    "days_open": "Days open, longest first (urgent first)",
+    "date_needed": "Date needed, soonest first",
+    "child_name": "Child's name",
+}
+CHILD_ORDER = ("last_name", "first_name", "pk")
+PAST_DUTIES_SHOWN = 10
+
+
+def on_the_tracker(referrals):
+    """Open searches: approved (awaiting screening), searching, or returned at screening."""
+    return referrals.filter(
+        Q(status__in=[Status.APPROVED, Status.SEARCHING])
+        | Q(status=Status.RETURNED, returned_from=Status.APPROVED)
+    )
+
+
+def _sorted(referrals, sort):
+    if sort == "date_needed":
+        return referrals.order_by(F("date_needed").asc(nulls_last=True), "-urgent", "pk")
+    if sort == "child_name":
+        first_child = Child.objects.filter(referrals=OuterRef("pk")).order_by(*CHILD_ORDER)
+        return referrals.annotate(
+            first_last_name=Subquery(first_child.values("last_name")[:1]),
+            first_first_name=Subquery(first_child.values("first_name")[:1]),
+        ).order_by("first_last_name", "first_first_name", "pk")
+    # Days open: the search opened when the placements team accepted it, or, before that, when it
+    # was approved; the longest open first, every urgent one above them all.
+    return referrals.annotate(opened_at=Coalesce("accepted_at", "approved_at")).order_by(
+        "-urgent", F("opened_at").asc(nulls_last=True), "pk"
+    )
+
+
+def tracker_rows(
+    user,
+    *,
+    status="",
+    placement_type="",
+    urgent_only=False,
+    search_route="",
+    held_by=None,
+    sort="days_open",
+):
+    """The placements tracker: every open search in the councils where the user may see children,
+    filtered and sorted, with the children fetched in one more query whatever the number of rows."""
+    referrals = on_the_tracker(referrals_for_user(user))
+    if status:
+        referrals = referrals.filter(status=status)
+    if placement_type:
+        referrals = referrals.filter(placement_type=placement_type)
+    if urgent_only:
+        referrals = referrals.filter(urgent=True)
+    if search_route:
+        referrals = referrals.filter(search_route=search_route)
+    if held_by is not None:
+        referrals = referrals.filter(next_action_holder=held_by)
+    children = Prefetch("children", queryset=Child.objects.order_by(*CHILD_ORDER))
+    referrals = referrals.select_related(
+        "authority", "emergency_household", "next_action_holder"
+    ).prefetch_related(children)
+    return _sorted(referrals, sort)
+
+
+# The emergency carer rota -------------------------------------------------------------------------
+
+
+def rota_councils(user):
+    """The councils whose emergency rota the user keeps: those where they are a placements officer."""
+    return [
+        m.organisation
+        for m in memberships_of(user)
+        if m.role == Role.PLACEMENTS_OFFICER and m.organisation.is_authority
+    ]
+
+
+def emergency_carers(user):
+    """In-house households approved for emergency care, in the councils whose rota the user keeps."""
+    council_ids = {council.pk for council in rota_councils(user)}
+    households = (
+        households_for_user(user)
+        .filter(provider_id__in=council_ids, status=Household.Status.APPROVED)
+        .select_related("provider")
+        .order_by("name", "pk")
+    )
+    # Types of care are a JSON list; SQLite cannot test membership in one, so it is done here.
+    return [household for household in households if "emergency" in household.care_types]
+
+
+def emergency_duties(user, *, today):
+    """(on duty now or coming up, soonest first; the latest past duties, most recent first) in the
+    councils where the user may see children."""
+    councils = organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    duties = EmergencyDuty.objects.filter(authority_id__in=councils).select_related(
+        "authority", "household", "created_by"
+    )
+    current = list(duties.filter(ends_on__gte=today).order_by("starts_on", "ends_on", "pk"))
+    past = list(duties.filter(ends_on__lt=today).order_by("-ends_on", "-pk")[:PAST_DUTIES_SHOWN])
+    return current, past

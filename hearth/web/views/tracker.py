@@ -1,0 +1,304 @@
+"""The placements tracker (every open search, DOMAIN.md step 3) and the emergency carer rota (step 5)."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hearth.accounts.access import can
+from hearth.accounts.roles import Capability
+from hearth.core.deadlines import LONDON, is_overdue
+from hearth.people import vocabulary
+from hearth.referrals.models import Referral
+from hearth.referrals.selectors import (
+    TRACKER_SORTS,
+    TRACKER_STATUSES,
+    emergency_carers,
+    emergency_duties,
+    rota_councils,
+    tracker_rows,
+)
+from hearth.referrals.services import ReferralError, emergency_duty_add
+from hearth.web.decorators import requires
+from hearth.web.forms import GovukDateField, GovukForm
+from hearth.web.presenters import age, date_time, long_date
+from hearth.web.views.trays import audit_list_shown
+
+ANY = [("", "Any")]
+
+
+# The placements tracker ----------------------------------------------------------------------------
+
+
+class TrackerFilters(GovukForm):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=ANY + list(TRACKER_STATUSES.items()),
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    placement_type = forms.ChoiceField(
+        label="Type of placement",
+        required=False,
+        choices=ANY + list(vocabulary.PLACEMENT_TYPES.items()),
+        error_messages={"invalid_choice": "Choose a type of placement from the list"},
+    )
+    search_route = forms.ChoiceField(
+        label="Search route",
+        required=False,
+        choices=ANY + Referral.SearchRoute.choices,
+        error_messages={"invalid_choice": "Choose a search route from the list"},
+    )
+    urgent = forms.BooleanField(label="Urgent referrals", required=False)
+    mine = forms.BooleanField(label="Searches whose next action I hold", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=list(TRACKER_SORTS.items()),
+        error_messages={"invalid_choice": "Choose how to sort from the list"},
+    )
+
+    def filters(self, user):
+        """The tracker_rows arguments. A value not on its list is shown as an error at its field
+        and that filter is left out (Django drops it from cleaned_data)."""
+        self.is_valid()
+        chosen = self.cleaned_data
+        return {
+            "status": chosen.get("status", ""),
+            "placement_type": chosen.get("placement_type", ""),
+            "search_route": chosen.get("search_route", ""),
+            "urgent_only": bool(chosen.get("urgent")),
+            "held_by": user if chosen.get("mine") else None,
+            "sort": chosen.get("sort") or "days_open",
+        }
+
+
+def tracker_row(referral, *, today, now):
+    """One open search as the tracker shows it (and the CSV writes it)."""
+    children = list(referral.children.all())
+    opened = referral.accepted_at or referral.approved_at
+    ends = referral.emergency_ends_at
+    holder = referral.next_action_holder
+    carer = referral.emergency_household
+    return {
+        "pk": referral.pk,
+        "file_reference": referral.file_reference,
+        "council": referral.authority.name,
+        "children": [child.full_name for child in children],
+        "ages": [age(child.date_of_birth, today) for child in children],
+        "placement_type": vocabulary.PLACEMENT_TYPES.get(referral.placement_type, "Not recorded"),
+        "urgent": referral.urgent,
+        # Whole days in Europe/London: a search opened at 11pm has been open a day at 1am.
+        "days_open": (today - opened.astimezone(LONDON).date()).days if opened else None,
+        "date_needed": referral.date_needed,
+        "status": referral.get_status_display(),
+        "in_house_search": referral.get_in_house_search_display(),
+        "agency_search": referral.get_agency_search_display(),
+        "search_route": referral.get_search_route_display() or "Not decided",
+        "emergency_carer": carer.name if carer else "",
+        "emergency_ends_at": ends,
+        "emergency_ends": date_time(ends) if ends else "",
+        "emergency_overdue": is_overdue(ends, now),
+        "next_action": referral.next_action,
+        "next_action_holder": holder.display_name if holder else "",
+    }
+
+
+CSV_COLUMNS = [
+    ("Referral", lambda row: row["pk"]),
+    ("File reference", lambda row: row["file_reference"]),
+    ("Council", lambda row: row["council"]),
+    ("Children", lambda row: "; ".join(row["children"])),
+    ("Ages", lambda row: "; ".join(row["ages"])),
+    ("Type of placement", lambda row: row["placement_type"]),
+    ("Urgent", lambda row: "Yes" if row["urgent"] else "No"),
+    ("Days open", lambda row: "" if row["days_open"] is None else row["days_open"]),
+    ("Date needed", lambda row: row["date_needed"].isoformat() if row["date_needed"] else ""),
+    ("Status", lambda row: row["status"]),
+    ("In-house search", lambda row: row["in_house_search"]),
+    ("Agency search", lambda row: row["agency_search"]),
+    ("Search route", lambda row: row["search_route"]),
+    ("Emergency carer", lambda row: row["emergency_carer"]),
+    (
+        "Emergency placement ends",
+        lambda row: (
+            f"{row['emergency_ends_at'].astimezone(LONDON):%Y-%m-%d %H:%M}"
+            if row["emergency_ends_at"]
+            else ""
+        ),
+    ),
+    ("Next action", lambda row: row["next_action"]),
+    ("Next action held by", lambda row: row["next_action_holder"]),
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A value a spreadsheet will show as text, never run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def tracker_csv(rows, today):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"placements-tracker-{today:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read the names' accents as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([title for title, _ in CSV_COLUMNS])
+    for row in rows:
+        writer.writerow([_cell(value(row)) for _, value in CSV_COLUMNS])
+    return response
+
+
+def _csv_query(request):
+    query = request.GET.copy()
+    query.pop("format", None)
+    query["format"] = "csv"
+    return query.urlencode()
+
+
+@requires(Capability.VIEW_CHILDREN)
+@require_GET
+def tracker(request):
+    now = timezone.now()
+    today = now.astimezone(LONDON).date()
+    form = TrackerFilters(request.GET)
+    referrals = tracker_rows(request.user, **form.filters(request.user))
+    rows = [tracker_row(referral, today=today, now=now) for referral in referrals]
+    as_csv = request.GET.get("format") == "csv"
+    where = "placements tracker CSV" if as_csv else "placements tracker"
+    audit_list_shown(request, "referral", len(rows), where)
+    if as_csv:
+        return tracker_csv(rows, today)
+    context = {
+        "form": form,
+        "rows": rows,
+        "csv_query": _csv_query(request),
+        "several_councils": len({row["council"] for row in rows}) > 1,
+    }
+    return render(request, "tracker/tracker.html", context)
+
+
+# The emergency carer rota -------------------------------------------------------------------------
+
+
+class EmergencyDutyForm(GovukForm):
+    household = forms.TypedChoiceField(
+        label="Emergency carer",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="In-house households approved for emergency care",
+        error_messages={
+            "required": "Choose the emergency carer on duty",
+            "invalid_choice": "Choose one of the emergency carers listed",
+        },
+    )
+    starts_on = GovukDateField(
+        label="First day on duty",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the first day on duty"},
+    )
+    ends_on = GovukDateField(
+        label="Last day on duty",
+        help_text="For example, 3 4 2026",
+        error_messages={"required": "Enter the last day on duty"},
+    )
+
+    def __init__(self, data, *, households, today):
+        super().__init__(data)
+        self.households = {household.pk: household for household in households}
+        several = len({household.provider_id for household in households}) > 1
+        self.fields["household"].choices = [
+            (h.pk, f"{h.name} ({h.provider.name})" if several else h.name) for h in households
+        ]
+        self.today = today
+
+    def clean_household(self):
+        return self.households[self.cleaned_data["household"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if ends_on and ends_on < self.today:
+            self.add_error("ends_on", "The last day on duty must be today or later")
+        elif starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last day on duty must be on or after the first day")
+        return cleaned
+
+
+def duty_row(duty, user, today):
+    household = duty.household
+    may_open = can(user, Capability.VIEW_HOUSEHOLDS, duty.authority)
+    return {
+        "household": household.name,
+        "household_id": household.pk if may_open else None,
+        "council": duty.authority.name,
+        "starts_on": long_date(duty.starts_on),
+        "ends_on": long_date(duty.ends_on),
+        "on_duty_today": duty.starts_on <= today <= duty.ends_on,
+        "added_by": duty.created_by.display_name,
+    }
+
+
+def _refuse_to_add(request):
+    """Someone who may read the rota but not keep it: refused, and the attempt audited."""
+    refusal = {"record_type": "emergency_duty", "record_id": "", "user": request.user}
+    request.hearth_denied = [*getattr(request, "hearth_denied", []), refusal]
+    raise PermissionDenied("Only a placements officer can add to the emergency carer rota")
+
+
+def _add_duty(request, form):
+    """Add the duty the valid form describes; True when it was added."""
+    household = form.cleaned_data["household"]
+    try:
+        duty = emergency_duty_add(
+            user=request.user, authority=household.provider, household=household,
+            starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
+            request=request,
+        )  # fmt: skip
+    except ReferralError as error:
+        # The form has already checked the dates, so what the service refuses is the household.
+        for field, message in (error.field_errors or {"household": str(error)}).items():
+            form.add_error(field if field in form.fields else None, message)
+        return False
+    messages.success(
+        request,
+        f"{household.name} is on emergency duty from {long_date(duty.starts_on)} "
+        f"to {long_date(duty.ends_on)}.",
+    )
+    return True
+
+
+@requires(Capability.VIEW_CHILDREN)
+@require_http_methods(["GET", "POST"])
+def emergency_rota(request):
+    user = request.user
+    keeps_rota = bool(rota_councils(user))
+    if request.method == "POST" and not keeps_rota:
+        _refuse_to_add(request)
+    today = timezone.now().astimezone(LONDON).date()
+    form = None
+    if keeps_rota:
+        carers = emergency_carers(user)
+        form = EmergencyDutyForm(request.POST or None, households=carers, today=today)
+        if request.method == "POST" and form.is_valid() and _add_duty(request, form):
+            return redirect("emergency_rota")
+    current, past = emergency_duties(user, today=today)
+    current_rows = [duty_row(duty, user, today) for duty in current]
+    past_rows = [duty_row(duty, user, today) for duty in past]
+    shown = len(current_rows) + len(past_rows)
+    audit_list_shown(request, "household", shown, "emergency carer rota")
+    context = {
+        "form": form,
+        "keeps_rota": keeps_rota,
+        "current": current_rows,
+        "past": past_rows,
+        "several_councils": len({row["council"] for row in current_rows + past_rows}) > 1,
+    }
+    return render(request, "tracker/emergency_rota.html", context)

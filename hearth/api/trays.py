@@ -10,7 +10,7 @@ from hearth.api.schemas import ErrorOut
 from hearth.trays.selectors import team_tray_for_user, tray_for_user
 
 router = Router(tags=["work tray"])
-audit_work_items = audit_listed("work_item")
+audit_work_items = audit_listed("referral")
 
 
 def audit_when_shown(request, items, pagination):

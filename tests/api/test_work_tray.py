@@ -94,9 +94,9 @@ def test_a_page_with_items_is_audited_and_an_empty_one_is_not(
     api_get("work-tray", social_worker)
     api_get("work-tray", placements_officer)
 
-    [row] = api_audit_rows(social_worker, AuditEvent.Action.LIST, "work_item")
+    [row] = api_audit_rows(social_worker, AuditEvent.Action.LIST, "referral")
     assert (row.organisation, row.detail) == (wigan, "1 shown from offset 0 (limit 50)")
-    assert not api_audit_rows(placements_officer, AuditEvent.Action.LIST, "work_item")
+    assert not api_audit_rows(placements_officer, AuditEvent.Action.LIST, "referral")
 
 
 def test_the_team_view_shows_the_managers_teams_items(

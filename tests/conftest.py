@@ -121,6 +121,27 @@ def referral(child):
 
 
 @pytest.fixture
+def child_team(wigan, team_manager, child):
+    """Children in Care Team North, managed by the team manager, with the Wigan child in it: the team
+    manager is the first to review the child's referrals."""
+    from tests.factories import TeamFactory
+
+    team = TeamFactory(organisation=wigan, name="Children in Care Team North", manager=team_manager)
+    child.team = team
+    child.save()
+    return team
+
+
+@pytest.fixture
+def draft(child, child_team):
+    """A complete draft referral for the Wigan child in their team (the `referral` above has no
+    team, so no team manager to send it to)."""
+    from tests.factories import make_referral
+
+    return make_referral(child)
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a free loopback port. `.messages` holds what it received
     (`peer`, `to`, `message`); addresses in `.refuse` are refused; `.stop()` takes it down."""

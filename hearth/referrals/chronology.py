@@ -107,10 +107,6 @@ def searches(referrals):
     ]
 
 
-def csv_rows(entries):
-    return [CSV_HEADER, *(entry.csv_row() for entry in entries)]
-
-
 def _entries(events):
     events = list(events.select_related("by").order_by("at", "pk"))
     holders = _next_action_holders(events)

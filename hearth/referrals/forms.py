@@ -10,13 +10,12 @@ date that does not exist, a date needed that has passed, an agreement dated in t
 from django import forms
 from django.utils import timezone
 
-from hearth.accounts.access import households_for_user, staff_of
+from hearth.accounts.access import staff_of
 from hearth.accounts.models import User
 from hearth.people import vocabulary
-from hearth.people.models import Household
-from hearth.people.selectors import with_free_places
 from hearth.referrals import rules
 from hearth.referrals.models import CommentRequest, Referral
+from hearth.referrals.selectors import emergency_carers
 from hearth.referrals.services import TEXT_LIMIT, on_duty, staff_holding
 from hearth.web.forms import GovukDateField, GovukForm
 from hearth.web.presenters import age
@@ -294,19 +293,6 @@ CHOICE_LABELS = {
 }
 
 
-def emergency_carers(user, referral):
-    """The council's own households that may take a child in an emergency now: approved (or
-    temporarily approved) for emergency care, each with its `free_places`."""
-    households = with_free_places(
-        households_for_user(user).filter(
-            provider_id=referral.authority_id,
-            status__in=[Household.Status.APPROVED, Household.Status.TEMPORARY],
-        )
-    ).order_by("name", "pk")
-    # Types of care are a JSON list; SQLite cannot test membership in one, so it is done here.
-    return [household for household in households if "emergency" in household.care_types]
-
-
 def _carer_label(household, duty):
     places = max(household.free_places, 0)
     label = (
@@ -328,7 +314,8 @@ def _action_field(spec, *, user, referral):
         return field
     if spec.kind == "household":
         duty = on_duty(referral.authority)
-        carers = [(str(h.pk), _carer_label(h, duty)) for h in emergency_carers(user, referral)]
+        households = emergency_carers(user, [referral.authority], temporary=True, free_places=True)
+        carers = [(str(h.pk), _carer_label(h, duty)) for h in households]
         if not carers:
             common["help_text"] = "None of the council's carers is approved for emergency care now"
         return forms.ChoiceField(

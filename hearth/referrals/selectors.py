@@ -13,6 +13,7 @@ from hearth.accounts.access import (
 )
 from hearth.accounts.roles import Capability, Role
 from hearth.people.models import Child, Household
+from hearth.people.selectors import with_free_places
 from hearth.referrals.models import EmergencyDuty, Status
 
 # The statuses a search shows on the tracker with: a referral returned at screening stays on it,
@@ -97,15 +98,17 @@ def rota_councils(user):
     ]
 
 
-def emergency_carers(user):
-    """In-house households approved for emergency care, in the councils whose rota the user keeps."""
-    council_ids = {council.pk for council in rota_councils(user)}
-    households = (
-        households_for_user(user)
-        .filter(provider_id__in=council_ids, status=Household.Status.APPROVED)
-        .select_related("provider")
-        .order_by("name", "pk")
-    )
+def emergency_carers(user, councils, *, temporary=False, free_places=False):
+    """The councils' own households, among those the user may see, approved for emergency care, by
+    name. The rota takes only the fully approved; an emergency booking asks for the temporarily
+    approved as well (`temporary`) and for each household's `free_places`."""
+    statuses = [Household.Status.APPROVED]
+    if temporary:
+        statuses.append(Household.Status.TEMPORARY)
+    households = households_for_user(user).filter(provider__in=councils, status__in=statuses)
+    if free_places:
+        households = with_free_places(households)
+    households = households.select_related("provider").order_by("name", "pk")
     # Types of care are a JSON list; SQLite cannot test membership in one, so it is done here.
     return [household for household in households if "emergency" in household.care_types]
 

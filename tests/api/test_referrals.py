@@ -61,19 +61,6 @@ def api(client):
     return call
 
 
-@pytest.fixture
-def team(wigan, team_manager, child):
-    team = TeamFactory(organisation=wigan, name="Children in Care North", manager=team_manager)
-    child.team = team
-    child.save()
-    return team
-
-
-@pytest.fixture
-def draft(child, team):
-    return make_referral(child)
-
-
 def at_status(referral, status, **fields):
     Referral.objects.filter(pk=referral.pk).update(status=status, **fields)
     referral.refresh_from_db()
@@ -96,7 +83,7 @@ def json_value(value):
 
 
 def test_a_referral_walks_from_draft_to_searching_through_the_api(
-    api, child, team, social_worker, team_manager, service_lead, placements_officer
+    api, child, child_team, social_worker, team_manager, service_lead, placements_officer
 ):
     made = api("post", "referrals", social_worker, {"children": [child.pk]})
     assert made.status_code == 201, made.json()
@@ -186,7 +173,7 @@ def test_detail_gives_the_whole_referral_and_audits_the_view(api, draft, social_
     assert answer["authority"] == "E08000010"
     assert answer["children"] == [{"id": child.pk, "reference": child.reference}]
     assert (answer["sibling_group"], answer["social_worker"], answer["team"]) == (
-        "G7", "sw.wigan", "Children in Care North",
+        "G7", "sw.wigan", "Children in Care Team North",
     )  # fmt: skip
     assert (answer["status"], answer["status_label"], answer["version"]) == ("draft", "Draft", 1)
     assert list(answer["answers"]) == [section.slug for section in rules.SECTIONS]
@@ -207,7 +194,7 @@ def test_detail_gives_the_whole_referral_and_audits_the_view(api, draft, social_
     assert len(api_audit_rows(social_worker, AuditEvent.Action.VIEW, "referral", draft.pk)) == 1
 
 
-def test_detail_shows_what_a_section_still_needs(api, child, team, social_worker):
+def test_detail_shows_what_a_section_still_needs(api, child, child_team, social_worker):
     referral = make_referral(child, complete=False, placement_type="long_term")
 
     sections = api("get", f"referrals/{referral.pk}", social_worker).json()["sections"]
@@ -226,7 +213,7 @@ def test_detail_of_another_councils_referral_is_404_and_audited(api, draft, outs
 
 
 def test_list_shows_own_councils_referrals_urgent_first_and_audits_the_page(
-    api, wigan, trafford, social_worker, team
+    api, wigan, trafford, social_worker, child_team
 ):
     plain = make_referral(ChildFactory(authority=wigan, social_worker=social_worker))
     urgent = make_referral(
@@ -494,7 +481,9 @@ def test_the_team_manager_may_not_approve(api, draft, team_manager):
     assert Referral.objects.get(pk=draft.pk).status == Status.WITH_SERVICE_LEAD
 
 
-def test_approving_an_incomplete_referral_lists_what_is_missing(api, child, team, service_lead):
+def test_approving_an_incomplete_referral_lists_what_is_missing(
+    api, child, child_team, service_lead
+):
     referral = make_referral(child, child_views="", risk_facts="", status=Status.WITH_SERVICE_LEAD)
 
     response = api("post", f"referrals/{referral.pk}/actions/approve", service_lead)
@@ -578,7 +567,7 @@ def test_a_household_of_another_council_cannot_be_booked(api, draft, placements_
 
 
 def test_an_urgent_referral_jumps_the_placements_teams_tray(
-    api, wigan, child, team, social_worker, placements_officer
+    api, wigan, child, child_team, social_worker, placements_officer
 ):
     ordinary = make_referral(
         ChildFactory(authority=wigan, social_worker=social_worker), status=Status.APPROVED

@@ -16,19 +16,6 @@ from hearth.trays.selectors import tray_for_user
 from tests.factories import ChildFactory, HouseholdFactory, TeamFactory, make_referral, member
 
 
-@pytest.fixture
-def team(wigan, team_manager, social_worker, child):
-    team = TeamFactory(organisation=wigan, name="Children in Care Team North", manager=team_manager)
-    child.team = team
-    child.save()
-    return team
-
-
-@pytest.fixture
-def draft(child, team):
-    return make_referral(child)
-
-
 def act(user, referral, action, **data):
     return services.referral_act(user=user, referral=referral, action=action, data=data)
 
@@ -81,7 +68,7 @@ def test_only_the_service_lead_approves(draft, social_worker, team_manager):
         act(team_manager, draft, "approve")
 
 
-def test_approving_an_incomplete_referral_lists_what_is_missing(child, team, service_lead):
+def test_approving_an_incomplete_referral_lists_what_is_missing(child, child_team, service_lead):
     referral = make_referral(child, child_views="", status=Status.WITH_SERVICE_LEAD)
     with pytest.raises(services.ReferralError) as refused:
         act(service_lead, referral, "approve")
@@ -162,7 +149,7 @@ def test_a_submitted_referral_can_no_longer_be_edited(draft, social_worker):
         )  # fmt: skip
 
 
-def test_submitting_an_incomplete_draft_lists_what_is_missing(child, team, social_worker):
+def test_submitting_an_incomplete_draft_lists_what_is_missing(child, child_team, social_worker):
     referral = make_referral(child, complete=False, placement_type="long_term")
     with pytest.raises(services.ReferralError) as refused:
         act(social_worker, referral, "submit")
@@ -227,7 +214,7 @@ def test_asking_an_iro_when_none_is_recorded_is_refused(draft, social_worker, te
 
 
 def test_the_search_cannot_start_without_evidence_that_therapy_was_agreed(
-    child, team, placements_officer
+    child, child_team, placements_officer
 ):
     referral = make_referral(
         child, status=Status.APPROVED, therapy_requested=True, request_details="Weekly play therapy"
@@ -244,7 +231,7 @@ def test_the_search_cannot_start_without_evidence_that_therapy_was_agreed(
 
 
 def test_a_manager_overrides_the_search_route_with_a_reason(
-    child, team, placements_officer, team_manager
+    child, child_team, placements_officer, team_manager
 ):
     referral = make_referral(child, status=Status.APPROVED, search_route="in_house_first")
     with pytest.raises(services.ActionNotAllowed):
@@ -273,7 +260,13 @@ def emergency_carer(wigan, placements_officer):
 
 
 def test_an_urgent_referral_alerts_the_placements_team_and_the_carer_on_duty(
-    child, team, social_worker, team_manager, placements_officer, emergency_carer, time_machine
+    child,
+    child_team,
+    social_worker,
+    team_manager,
+    placements_officer,
+    emergency_carer,
+    time_machine,
 ):
     time_machine.move_to("2026-11-23 02:10 +00:00")
     referral = make_referral(child, urgent=True, urgency_reason="police_protection")
@@ -294,7 +287,7 @@ def another_child_of(child):
 
 
 def test_booking_the_emergency_carer_sets_a_72_hour_deadline(
-    child, team, social_worker, placements_officer, emergency_carer, time_machine
+    child, child_team, social_worker, placements_officer, emergency_carer, time_machine
 ):
     time_machine.move_to("2026-11-23 02:10 +00:00", tick=False)
     referral = make_referral(child, urgent=True, urgency_reason="safeguarding")
@@ -307,7 +300,7 @@ def test_booking_the_emergency_carer_sets_a_72_hour_deadline(
 
 
 def test_the_policy_sets_how_long_an_emergency_booking_lasts(
-    child, team, social_worker, placements_officer, emergency_carer, wigan, time_machine
+    child, child_team, social_worker, placements_officer, emergency_carer, wigan, time_machine
 ):
     time_machine.move_to("2026-11-23 02:10 +00:00", tick=False)
     wigan.policy.timescales["emergency_placement_end"] = {"amount": 48, "unit": "hours"}
@@ -318,7 +311,7 @@ def test_the_policy_sets_how_long_an_emergency_booking_lasts(
 
 
 def test_a_carer_not_approved_for_emergencies_cannot_be_booked(
-    child, team, placements_officer, household
+    child, child_team, placements_officer, household
 ):
     household.care_types = ["long_term"]
     household.save()
@@ -339,12 +332,14 @@ def test_a_child_has_one_open_referral_at_a_time(draft, social_worker, child):
     ]
 
 
-def test_brothers_and_sisters_share_a_referral_but_strangers_do_not(wigan, social_worker, team):
+def test_brothers_and_sisters_share_a_referral_but_strangers_do_not(
+    wigan, social_worker, child_team
+):
 
     group = SiblingGroup.objects.create(authority=wigan, reference="SG1")
-    sisters = [ChildFactory(authority=wigan, social_worker=social_worker, team=team,
+    sisters = [ChildFactory(authority=wigan, social_worker=social_worker, team=child_team,
                             sibling_group=group) for _ in range(2)]  # fmt: skip
-    stranger = ChildFactory(authority=wigan, social_worker=social_worker, team=team)
+    stranger = ChildFactory(authority=wigan, social_worker=social_worker, team=child_team)
     referral = services.referral_create(user=social_worker, children=sisters)
     assert referral.sibling_group == group and referral.children.count() == 2
     with pytest.raises(services.ReferralError) as refused:

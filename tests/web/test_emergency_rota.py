@@ -100,7 +100,7 @@ def test_the_services_refusal_is_shown_at_the_household(
         provider=wigan, name="Weekend family", care_types=["short_break"]
     )
     monkeypatch.setattr(
-        "hearth.web.views.tracker.emergency_carers", lambda user: [not_for_emergencies]
+        "hearth.web.views.tracker.emergency_carers", lambda user, councils: [not_for_emergencies]
     )
     response = add(client, placements_officer, not_for_emergencies)
     assert field_error(response, "household") == (

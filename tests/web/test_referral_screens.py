@@ -16,7 +16,7 @@ from hearth.core.deadlines import LONDON
 from hearth.people.models import SiblingGroup
 from hearth.referrals import rules, services
 from hearth.referrals.models import CommentRequest, Referral, ReferralEvent, Status
-from tests.factories import ChildFactory, HouseholdFactory, TeamFactory, make_referral
+from tests.factories import ChildFactory, HouseholdFactory, make_referral
 from tests.screens import field_error, page, summary_links
 
 AUTOSAVE = {"HTTP_X_HEARTH_AUTOSAVE": "1"}
@@ -27,19 +27,6 @@ def frozen_today():
     """15 June 2026, mid-morning in London: ages, dates needed and deadlines depend on it."""
     with time_machine.travel(datetime(2026, 6, 15, 10, 30, tzinfo=LONDON), tick=False):
         yield
-
-
-@pytest.fixture
-def team(wigan, team_manager, child):
-    team = TeamFactory(organisation=wigan, name="Children in Care Team North", manager=team_manager)
-    child.team = team
-    child.save()
-    return team
-
-
-@pytest.fixture
-def draft(child, team):
-    return make_referral(child)
 
 
 @pytest.fixture
@@ -107,7 +94,9 @@ def denials():
 # Making a referral ----------------------------------------------------------------------------------
 
 
-def test_making_a_referral_creates_a_draft_and_opens_its_page(client, social_worker, child, team):
+def test_making_a_referral_creates_a_draft_and_opens_its_page(
+    client, social_worker, child, child_team
+):
     signed_in(client, social_worker)
     shown = client.get(new_referral_url(child))
     assert shown.status_code == 200
@@ -180,9 +169,9 @@ def test_only_the_social_worker_or_team_manager_may_make_a_referral(client, iro,
 
 
 def test_a_team_manager_is_told_to_allocate_a_social_worker_first(
-    client, team_manager, wigan, team
+    client, team_manager, wigan, child_team
 ):
-    unallocated = ChildFactory(authority=wigan, social_worker=None, team=team)
+    unallocated = ChildFactory(authority=wigan, social_worker=None, team=child_team)
     signed_in(client, team_manager)
     response = client.post(new_referral_url(unallocated))
     assert f"{unallocated.full_name} has no allocated social worker: allocate one first" in (
@@ -238,7 +227,7 @@ def test_a_childs_record_offers_no_referral_to_an_iro(client, iro, child):
 # The referral's page -------------------------------------------------------------------------------
 
 
-def test_the_task_list_shows_each_sections_status(client, social_worker, child, team):
+def test_the_task_list_shows_each_sections_status(client, social_worker, child, child_team):
     referral = make_referral(
         child, complete=False, placement_type="short_term", risk_facts="Two missing episodes."
     )
@@ -361,7 +350,7 @@ def test_an_emergency_end_still_to_come_is_not_overdue(
 
 
 def test_the_page_shows_open_comment_requests_and_answers(
-    client, team_manager, virtual_school, child, team
+    client, team_manager, virtual_school, child, child_team
 ):
     referral = make_referral(child, status=Status.SUBMITTED)
     CommentRequest.objects.create(
@@ -421,7 +410,7 @@ def busy_referral(child, brothers, people, household):
 
 @pytest.mark.parametrize("busy", [False, True], ids=["new-draft", "busy-search"])
 def test_the_referral_page_reads_a_bounded_number_of_queries(
-    client, busy, wigan, child, team, household, django_assert_max_num_queries, request
+    client, busy, wigan, child, child_team, household, django_assert_max_num_queries, request
 ):
     people = [
         request.getfixturevalue(name)
@@ -431,7 +420,7 @@ def test_the_referral_page_reads_a_bounded_number_of_queries(
     ]  # fmt: skip
     group = SiblingGroup.objects.create(authority=wigan, reference="SG9")
     brothers = [
-        ChildFactory(authority=wigan, social_worker=people[0], team=team, sibling_group=group)
+        ChildFactory(authority=wigan, social_worker=people[0], team=child_team, sibling_group=group)
         for _ in range(2 if busy else 0)
     ]
     household.max_children = 3
@@ -459,7 +448,7 @@ def test_a_section_shows_the_current_answers(client, social_worker, draft):
 
 
 def test_saving_a_section_and_continuing_goes_to_the_next_section(
-    client, social_worker, child, team
+    client, social_worker, child, child_team
 ):
     referral = make_referral(child, complete=False)
     signed_in(client, social_worker)
@@ -496,7 +485,9 @@ def test_saving_the_last_section_and_continuing_goes_to_the_referral(client, soc
     assert response["Location"] == reverse("referral", args=[draft.pk])
 
 
-def test_a_half_done_section_is_saved_and_shown_incomplete(client, social_worker, child, team):
+def test_a_half_done_section_is_saved_and_shown_incomplete(
+    client, social_worker, child, child_team
+):
     referral = make_referral(child, complete=False)
     signed_in(client, social_worker)
     client.post(
@@ -509,7 +500,7 @@ def test_a_half_done_section_is_saved_and_shown_incomplete(client, social_worker
 
 
 def test_yes_no_questions_are_radios_saved_as_yes_no_or_not_answered(
-    client, social_worker, child, team
+    client, social_worker, child, child_team
 ):
     referral = make_referral(child, complete=False)
     signed_in(client, social_worker)
@@ -528,7 +519,7 @@ def test_yes_no_questions_are_radios_saved_as_yes_no_or_not_answered(
 
 
 def test_agreement_to_accommodate_is_given_by_the_policys_approver(
-    client, social_worker, service_lead, team_manager, child, team
+    client, social_worker, service_lead, team_manager, child, child_team
 ):
     referral = make_referral(child, complete=False)
     signed_in(client, social_worker)
@@ -644,7 +635,9 @@ def test_someone_who_may_see_but_not_change_the_referral_is_refused_and_audited(
     assert Referral.objects.get(pk=draft.pk).version == 1
 
 
-def test_a_sent_referral_cannot_be_changed_by_its_social_worker(client, social_worker, child, team):
+def test_a_sent_referral_cannot_be_changed_by_its_social_worker(
+    client, social_worker, child, child_team
+):
     referral = make_referral(child, status=Status.SUBMITTED)
     signed_in(client, social_worker)
     response = client.get(section_url(referral, "placement"))
@@ -816,7 +809,7 @@ def test_another_councils_social_worker_gets_not_found_and_is_audited(client, ou
 
 
 def test_approving_an_incomplete_referral_is_refused_with_what_is_missing(
-    client, service_lead, child, team
+    client, service_lead, child, child_team
 ):
     referral = make_referral(child, child_views="", status=Status.WITH_SERVICE_LEAD)
     signed_in(client, service_lead)
@@ -834,7 +827,7 @@ def test_approving_an_incomplete_referral_is_refused_with_what_is_missing(
 
 
 def test_the_search_cannot_start_without_evidence_of_the_agreement_to_education(
-    client, placements_officer, child, team
+    client, placements_officer, child, child_team
 ):
     referral = make_referral(
         child,
@@ -855,7 +848,7 @@ def test_the_search_cannot_start_without_evidence_of_the_agreement_to_education(
     assert status_of(referral) == Status.APPROVED
 
 
-def test_a_return_needs_reasons_at_the_field(client, team_manager, child, team):
+def test_a_return_needs_reasons_at_the_field(client, team_manager, child, child_team):
     referral = make_referral(child, status=Status.SUBMITTED)
     signed_in(client, team_manager)
     response = client.post(action_url(referral, "return"), {"comment": "  "})
@@ -870,7 +863,7 @@ def test_an_unknown_action_is_not_found(client, social_worker, draft):
 
 
 def test_comments_are_asked_with_readable_choices_and_answered(
-    client, team_manager, virtual_school, child, team
+    client, team_manager, virtual_school, child, child_team
 ):
     referral = make_referral(child, status=Status.SUBMITTED)
     signed_in(client, team_manager)
@@ -891,7 +884,7 @@ def test_comments_are_asked_with_readable_choices_and_answered(
 
 
 def test_asking_the_iro_when_none_is_recorded_is_refused_at_the_field(
-    client, team_manager, child, team
+    client, team_manager, child, child_team
 ):
     referral = make_referral(child, status=Status.SUBMITTED)
     signed_in(client, team_manager)
@@ -903,7 +896,7 @@ def test_asking_the_iro_when_none_is_recorded_is_refused_at_the_field(
 
 
 def test_an_emergency_carer_is_chosen_among_the_councils_emergency_carers(
-    client, placements_officer, child, team, wigan, agency
+    client, placements_officer, child, child_team, wigan, agency
 ):
     referral = make_referral(child, status=Status.SUBMITTED, urgent=True,
                              urgency_reason="police_protection")  # fmt: skip
@@ -927,7 +920,7 @@ def test_an_emergency_carer_is_chosen_among_the_councils_emergency_carers(
 
 
 def test_the_next_action_is_held_by_one_of_the_councils_staff(
-    client, placements_officer, social_worker, outsider, child, team
+    client, placements_officer, social_worker, outsider, child, child_team
 ):
     referral = make_referral(child, status=Status.SEARCHING)
     signed_in(client, placements_officer)
@@ -973,7 +966,7 @@ def test_the_next_action_is_held_by_one_of_the_councils_staff(
     ],
 )  # fmt: skip
 def test_the_other_actions_are_taken_through_their_screens(
-    client, request, child, team, persona, status, action, data, message, done
+    client, request, child, child_team, persona, status, action, data, message, done
 ):
     referral = make_referral(child, status=status)
     response = act(client, request.getfixturevalue(persona), referral, action, **data)

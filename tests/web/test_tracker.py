@@ -273,6 +273,7 @@ def test_csv_has_plain_english_columns_and_the_same_rows(client, wigan, placemen
         response["Content-Disposition"]
         == 'attachment; filename="placements-tracker-2026-06-15.csv"'
     )
+    assert "no-store" in response["Cache-Control"]
     header, *data = rows
     assert header == [
         "Referral", "File reference", "Council", "Children", "Ages", "Type of placement", "Urgent",

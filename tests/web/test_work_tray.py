@@ -14,24 +14,23 @@ from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.referrals import services
 from hearth.trays.services import item_open
-from tests.factories import ChildFactory, TeamFactory, UserFactory, make_referral, member
+from tests.factories import ChildFactory, UserFactory, make_referral, member
 from tests.screens import page
 
 NOW = datetime(2026, 6, 15, 10, 30, tzinfo=LONDON)
 
 
 @pytest.fixture
-def team(wigan, team_manager, social_worker, child):
-    team = TeamFactory(organisation=wigan, name="Children in Care Team North", manager=team_manager)
-    child.team = team
-    child.save()
-    Membership.objects.filter(user=social_worker).update(team=team)
-    return team
+def team(child_team, social_worker):
+    """The child's team, with their social worker a member of it."""
+    Membership.objects.filter(user=social_worker).update(team=child_team)
+    return child_team
 
 
 @pytest.fixture
-def draft(child, team):
-    return make_referral(child)
+def draft(draft, team):
+    """The shared draft, once the social worker is a member of the child's team."""
+    return draft
 
 
 def act(user, referral, action, **data):

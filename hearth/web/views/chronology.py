@@ -6,8 +6,6 @@ fetches nothing over the network: `StaticFilesOnly` hands it Hearth's static fil
 refuses every other address.
 """
 
-import csv
-import io
 import logging
 import mimetypes
 import os
@@ -17,10 +15,9 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from hearth.accounts.access import child_for_user, referral_for_user, referrals_for_user
@@ -29,11 +26,10 @@ from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.referrals import chronology
 from hearth.web.decorators import requires
+from hearth.web.downloads import csv_download, download
 from hearth.web.editing import audit_names_shown
 
 FORMATS = ("html", "csv", "pdf")
-# A cell a spreadsheet would read as a formula is written as text (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @requires(Capability.VIEW_CHILDREN, record="referral")
@@ -104,33 +100,12 @@ def _unknown_format(output):
 
 def _respond(request, output, template, context, entries, *, filename):
     if output == "csv":
-        return _download(_csv(entries), "text/csv; charset=utf-8", f"{filename}.csv")
+        rows = [entry.csv_row() for entry in entries]
+        return csv_download(f"{filename}.csv", chronology.CSV_HEADER, rows)
     if output == "pdf":
         pdf = pdf_from_html(render_to_string(template, context, request=request), request)
-        return _download(pdf, "application/pdf", f"{filename}.pdf")
+        return download(pdf, "application/pdf", f"{filename}.pdf")
     return render(request, template, context)
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)  # a child's history stays out of shared caches
-    return response
-
-
-def _csv(entries):
-    """UTF-8 with a byte-order mark, so that a spreadsheet reads names like Siân correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in chronology.csv_rows(entries):
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return "\ufeff" + out.getvalue()
-
-
-def spreadsheet_safe(cell):
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 # The PDF ------------------------------------------------------------------------------------------

@@ -1,11 +1,8 @@
 """The placements tracker (every open search, DOMAIN.md step 3) and the emergency carer rota (step 5)."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +22,7 @@ from hearth.referrals.selectors import (
 )
 from hearth.referrals.services import ReferralError, emergency_duty_add
 from hearth.web.decorators import requires
+from hearth.web.downloads import csv_download
 from hearth.web.forms import GovukDateField, GovukForm
 from hearth.web.presenters import age, date_time, long_date
 from hearth.web.views.trays import audit_list_shown
@@ -135,25 +133,14 @@ CSV_COLUMNS = [
     ("Next action", lambda row: row["next_action"]),
     ("Next action held by", lambda row: row["next_action_holder"]),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A value a spreadsheet will show as text, never run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def tracker_csv(rows, today):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"placements-tracker-{today:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the names' accents as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([title for title, _ in CSV_COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(value(row)) for _, value in CSV_COLUMNS])
-    return response
+    return csv_download(
+        f"placements-tracker-{today:%Y-%m-%d}.csv",
+        [title for title, _ in CSV_COLUMNS],
+        [[value(row) for _, value in CSV_COLUMNS] for row in rows],
+    )
 
 
 def _csv_query(request):
@@ -279,13 +266,14 @@ def _add_duty(request, form):
 @require_http_methods(["GET", "POST"])
 def emergency_rota(request):
     user = request.user
-    keeps_rota = bool(rota_councils(user))
+    councils = rota_councils(user)
+    keeps_rota = bool(councils)
     if request.method == "POST" and not keeps_rota:
         _refuse_to_add(request)
     today = timezone.now().astimezone(LONDON).date()
     form = None
     if keeps_rota:
-        carers = emergency_carers(user)
+        carers = emergency_carers(user, councils)
         form = EmergencyDutyForm(request.POST or None, households=carers, today=today)
         if request.method == "POST" and form.is_valid() and _add_duty(request, form):
             return redirect("emergency_rota")

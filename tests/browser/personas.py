@@ -2,6 +2,9 @@
 
 SOCIAL_WORKER = "wigan.social_worker"
 SUPERVISING_SOCIAL_WORKER = "wigan.supervising_social_worker"
+TEAM_MANAGER = "wigan.team_manager"
+SERVICE_LEAD = "wigan.service_lead"
+PLACEMENTS_OFFICER = "wigan.placements_officer"
 ADMINISTRATOR = "wigan.system_administrator"
 OUTSIDER = "trafford.social_worker"
 

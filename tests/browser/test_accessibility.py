@@ -3,11 +3,18 @@
 import pytest
 
 from tests.browser.axe import assert_accessible
-from tests.browser.personas import ADMINISTRATOR, SOCIAL_WORKER, SUPERVISING_SOCIAL_WORKER
+from tests.browser.personas import (
+    ADMINISTRATOR,
+    PLACEMENTS_OFFICER,
+    SOCIAL_WORKER,
+    SUPERVISING_SOCIAL_WORKER,
+    TEAM_MANAGER,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-# (persona, path); `{child}`, `{household}` and `{provider}` are records found through the lists.
+# (persona, path); `{child}`, `{household}` and `{provider}` are records found through the lists,
+# `{referral}` a draft referral found through the social worker's work tray.
 SCREENS = {
     "sign_in": (None, "/accounts/login/"),
     "home_social_worker": (SOCIAL_WORKER, "/"),
@@ -33,7 +40,28 @@ SCREENS = {
     # Administrators may not open children's records, so the link is built from the child's id.
     "access_log": (ADMINISTRATOR, "/manage/access-log/child/{child_pk}/"),
     "page_not_found": (SOCIAL_WORKER, "/no-such-page/"),
+    "work_tray": (TEAM_MANAGER, "/work-tray/"),
+    "work_tray_team": (TEAM_MANAGER, "/work-tray/?view=team"),
+    "tracker": (PLACEMENTS_OFFICER, "/tracker/"),
+    "emergency_rota": (PLACEMENTS_OFFICER, "/emergency-rota/"),
+    "referral_new": (SOCIAL_WORKER, "/referrals/new/?child={child_pk}"),
+    "referral": (SOCIAL_WORKER, "{referral}"),
+    "referral_section": (SOCIAL_WORKER, "{referral}sections/education/"),
+    "referral_action": (SOCIAL_WORKER, "{referral}actions/submit/"),
+    "referral_chronology": (SOCIAL_WORKER, "{referral}chronology/"),
 }
+
+
+@pytest.fixture(scope="module")
+def referral_records(browser, server, sign_ins):
+    """The path of a draft referral, reached as its social worker reaches it: from the work tray."""
+    context = browser.new_context(base_url=server, storage_state=sign_ins(SOCIAL_WORKER))
+    page = context.new_page()
+    page.goto("/work-tray/")
+    draft = page.locator("main tbody tr").filter(has_text="Finish the referral").first
+    path = draft.get_by_role("link").get_attribute("href")
+    context.close()
+    return {"referral": path}
 
 
 def _path(template, records):
@@ -42,10 +70,10 @@ def _path(template, records):
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_screen_has_no_accessibility_violations(screen, open_page, records):
+def test_screen_has_no_accessibility_violations(screen, open_page, records, referral_records):
     persona, template = SCREENS[screen]
     page = open_page(persona)
-    response = page.goto(_path(template, records))
+    response = page.goto(_path(template, {**records, **referral_records}))
     expected_status = 404 if screen == "page_not_found" else 200
     assert response.status == expected_status, f"{screen}: {response.status} at {page.url}"
     assert_accessible(page)

@@ -6,7 +6,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-from bench import pages
+from bench import pages, referrals
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
@@ -65,6 +65,15 @@ def main():
         _show(*bench())
     print("Screens and API on the default synthetic data, in-process (median of 15 requests):")
     for result in pages.run():
+        _show(*result)
+    print("Referral screens on the same data (median of 15 requests):")
+    for result in referrals.run():
+        _show(*result)
+    print(
+        f"Referral screens with {referrals.REGIONAL_SEARCHES:,} open searches, on a database of "
+        "their own (median of 15 requests):"
+    )
+    for result in referrals.run_regional():
         _show(*result)
 
 

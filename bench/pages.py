@@ -7,7 +7,9 @@ import tempfile
 import time
 
 
-def _prepare():
+def _prepare(**sizes):
+    """Migrate the database DATABASE_URL names (a new SQLite file if none) and seed it: the default
+    seed, or the numbers of children and households in `sizes`; returns the seconds seeding took."""
     folder = tempfile.mkdtemp(prefix="hearth-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
     os.environ["HEARTH_DEMO"] = "1"
@@ -21,7 +23,7 @@ def _prepare():
     from hearth.people.seed import seed
 
     started = time.perf_counter()
-    seed(demo_users=True, password="bench-password-not-secret")
+    seed(demo_users=True, password="bench-password-not-secret", **sizes)
     return time.perf_counter() - started
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -224,7 +225,7 @@ def test_tracker_is_audited_as_a_list_read(client, wigan, placements_officer):
     open_search(wigan)
     tracker(client, placements_officer)
     event = AuditEvent.objects.get(action="list", record_type="referral")
-    assert (event.username, event.detail) == ("po.wigan", "placements tracker, 2 shown")
+    assert (event.username, event.detail) == ("po.wigan", "placements tracker page 1, 2 shown")
 
 
 def test_anyone_who_may_see_children_may_read_the_tracker(client, wigan, social_worker):
@@ -312,6 +313,22 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, wigan, placements_
     assert rows[1][15] == '\'=HYPERLINK("http://example.org")'
 
 
+def test_a_long_tracker_is_shown_fifty_searches_a_page_and_downloaded_whole(
+    client, wigan, placements_officer
+):
+    for n in range(53):
+        open_search(wigan, last_name=f"Platt{n:02d}", days_open=n, placement_type="long_term")
+    first = tracker(client, placements_officer, placement_type="long_term")
+    second = tracker(client, placements_officer, placement_type="long_term", page=2)
+    assert (len(shown(first)), len(shown(second))) == (50, 3)
+    assert not set(shown(first)) & set(shown(second))
+    assert "53 open searches." in first.content.decode()
+    next_link = re.search(r'href="([^"]+)" rel="next"', page(first)).group(1)
+    assert "placement_type=long_term" in next_link and "page=2" in next_link
+    _response, rows = download(client, placements_officer)
+    assert len(rows) == 1 + 53
+
+
 # Query count ---------------------------------------------------------------------------------------
 
 
@@ -328,7 +345,7 @@ def test_tracker_query_count_does_not_grow(
         referral.children.add(ChildFactory(authority=wigan))
     client.force_login(placements_officer)
     client.get(reverse("tracker"))  # session warmed
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # the CSV's 13 and the page's count
         response = client.get(reverse("tracker"))
     assert len(response.context["rows"]) == count
     with django_assert_num_queries(13):

@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import can
+from hearth.accounts.access import can, organisation_ids_granting
 from hearth.accounts.roles import Capability
 from hearth.core.deadlines import LONDON, is_overdue
 from hearth.people import vocabulary
@@ -28,6 +29,7 @@ from hearth.web.presenters import age, date_time, long_date
 from hearth.web.views.trays import audit_list_shown
 
 ANY = [("", "Any")]
+PAGE_SIZE = 50
 
 
 # The placements tracker ----------------------------------------------------------------------------
@@ -157,17 +159,21 @@ def tracker(request):
     today = now.astimezone(LONDON).date()
     form = TrackerFilters(request.GET)
     referrals = tracker_rows(request.user, **form.filters(request.user))
-    rows = [tracker_row(referral, today=today, now=now) for referral in referrals]
-    as_csv = request.GET.get("format") == "csv"
-    where = "placements tracker CSV" if as_csv else "placements tracker"
-    audit_list_shown(request, "referral", len(rows), where)
-    if as_csv:
+    if request.GET.get("format") == "csv":
+        rows = [tracker_row(referral, today=today, now=now) for referral in referrals]
+        audit_list_shown(request, "referral", len(rows), "placements tracker CSV")
         return tracker_csv(rows, today)
+    # A region's tracker holds thousands of searches: the screen shows them a page at a time.
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [tracker_row(referral, today=today, now=now) for referral in page.object_list]
+    audit_list_shown(request, "referral", len(rows), f"placements tracker page {page.number}")
     context = {
         "form": form,
         "rows": rows,
+        "page": page,
         "csv_query": _csv_query(request),
-        "several_councils": len({row["council"] for row in rows}) > 1,
+        "several_councils": len(organisation_ids_granting(request.user, Capability.VIEW_CHILDREN))
+        > 1,
     }
     return render(request, "tracker/tracker.html", context)
 

@@ -195,11 +195,11 @@ def _time_regional(runs):
         ),
         (f"add {made:,} open searches with their history and work items", added, "s"),
         _timed(
-            f"placements tracker, placements officer (every one of {_searches(shown)} "
-            "on one page)", client, "/tracker/", runs,
+            f"placements tracker, placements officer (first page of 50 of {_searches(shown)})",
+            client, "/tracker/", runs,
         ),
         _timed(
-            f"placements tracker sorted by child's name ({_searches(shown)})",
+            f"placements tracker sorted by child's name (first 50 of {_searches(shown)})",
             client, "/tracker/?sort=child_name", runs,
         ),
         _timed(f"placements tracker CSV ({shown:,} rows)", client, "/tracker/?format=csv", runs),

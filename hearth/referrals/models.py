@@ -169,10 +169,6 @@ class Referral(models.Model):
     def __str__(self):
         return f"Referral {self.pk}"
 
-    @property
-    def is_open(self):
-        return self.status not in (Status.WITHDRAWN,)
-
 
 class ReferralEvent(models.Model):
     """One step in a referral's life: a transition, a comment, a contact or a decision. Append-only:

@@ -121,7 +121,8 @@ ACTIONS = {
         ),
         Action(
             "comment", "Give your comments",
-            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED), None, "commenter",
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
+             Status.SEARCHING), None, "commenter",
             (Field("comment", "Your comments"),),
             "Answer a request for comments.",
         ),

@@ -72,10 +72,6 @@ class WorkItem(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_open(self):
-        return self.closed_at is None
-
 
 class OutgoingEmail(models.Model):
     """A message waiting for `hearth worker` to send it. Messages name no child: they say that

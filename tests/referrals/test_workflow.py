@@ -355,3 +355,18 @@ def test_someone_elses_social_worker_cannot_refer_the_child(child, wigan):
     with pytest.raises(services.ReferralError) as refused:
         services.referral_create(user=colleague, children=[child])
     assert "allocated social worker" in refused.value.problems[0]
+
+
+def test_a_request_for_comments_can_be_answered_after_the_search_has_started(
+    draft, social_worker, team_manager, service_lead, placements_officer, iro, child
+):
+    child.iro = iro
+    child.save()
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "request_comments", asked_of="iro", comment="Is a move right now?")
+    act(team_manager, draft, "forward", comment="Fine.")
+    act(service_lead, draft, "approve")
+    act(placements_officer, draft, "accept")
+    assert tray_kinds(iro) == ["referral_comments"]
+    act(iro, draft, "comment", comment="Late, but yes.")
+    assert tray_kinds(iro) == []

@@ -276,6 +276,9 @@ class EmergencyOut(Schema):
     household_name: str
     booked_at: datetime
     ends_at: datetime | None
+    ended_at: datetime | None = Field(
+        description="When the placements team recorded the booking's end (null while it runs)"
+    )
 
 
 class EventOut(Schema):
@@ -415,6 +418,7 @@ class ReferralOut(Schema):
             "household_name": household.name,
             "booked_at": referral.emergency_booked_at,
             "ends_at": referral.emergency_ends_at,
+            "ended_at": referral.emergency_ended_at,
         }
 
     @staticmethod

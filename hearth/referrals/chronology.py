@@ -209,6 +209,15 @@ def _emergency_booked(event, who, holders):
     return f"Emergency carer {carer} booked{until}"
 
 
+def _emergency_ended(event, who, holders):
+    carer = event.detail.get("household_name", "")
+    return (
+        f"Emergency placement with {carer} recorded as ended"
+        if carer
+        else ("Emergency placement recorded as ended")
+    )
+
+
 def _contact(event, who, holders):
     how = event.detail.get("contact", "")
     return f"{CONTACTS.get(how, how.capitalize() or 'Contact')} recorded"
@@ -232,6 +241,7 @@ SENTENCES = {
     "comment": lambda event, who, holders: f"Comments given by {_asked_of(event.detail)}",
     "set_search_route": _route_changed,
     "book_emergency": _emergency_booked,
+    "end_emergency": _emergency_ended,
     "log_contact": _contact,
     "set_next_action": _next_action,
 }

@@ -144,6 +144,9 @@ class Referral(models.Model):
     )
     emergency_booked_at = models.DateTimeField(null=True, blank=True)
     emergency_ends_at = models.DateTimeField(null=True, blank=True)
+    emergency_ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the placements team recorded the booking's end"
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -145,7 +145,10 @@ def emergency_booking(referral, now=None):
         "reference": referral.emergency_household.reference,
         "booked_at": date_time(referral.emergency_booked_at),
         "ends_at": date_time(ends_at),
-        "overdue": ends_at is not None and ends_at < (now or timezone.now()),
+        "ended_at": date_time(referral.emergency_ended_at) if referral.emergency_ended_at else "",
+        "overdue": referral.emergency_ended_at is None
+        and ends_at is not None
+        and ends_at < (now or timezone.now()),
     }
 
 

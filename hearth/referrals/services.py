@@ -478,6 +478,7 @@ def _book_emergency(*, user, referral, data, policy):
     referral.emergency_household = household
     referral.emergency_booked_at = now
     referral.emergency_ends_at = policy_due_at(policy, "emergency_placement_end", now)
+    referral.emergency_ended_at = None
     items_close(referral=referral, by=user, kinds=[Kind.URGENT_REFERRAL, Kind.EMERGENCY_ENDING])
     item_open(
         organisation=referral.authority, kind=Kind.EMERGENCY_ENDING, referral=referral,
@@ -489,6 +490,14 @@ def _book_emergency(*, user, referral, data, policy):
         "household_name": household.name,
         "ends_at": referral.emergency_ends_at.isoformat(),
     }
+
+
+def _end_emergency(*, user, referral, data, policy):
+    if referral.emergency_household_id is None or referral.emergency_ended_at is not None:
+        raise ReferralError("No emergency carer is booked for this referral")
+    referral.emergency_ended_at = timezone.now()
+    items_close(referral=referral, by=user, kinds=[Kind.EMERGENCY_ENDING])
+    return {"household_name": referral.emergency_household.name}
 
 
 def _log_contact(*, user, referral, data, policy):
@@ -517,6 +526,7 @@ HANDLERS = {
     "comment": _comment,
     "set_search_route": _set_search_route,
     "book_emergency": _book_emergency,
+    "end_emergency": _end_emergency,
     "log_contact": _log_contact,
     "set_next_action": _set_next_action,
 }

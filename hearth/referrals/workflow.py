@@ -142,6 +142,14 @@ ACTIONS = {
             "for a longer-term home goes on.",
         ),
         Action(
+            "end_emergency", "Record the emergency placement's end",
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.SEARCHING),
+            None, "placements",
+            (Field("comment", "What happened", hint="For example, the child moved to a "
+                   "longer-term home, or the emergency carer agreed to keep the child longer"),),
+            "Close the emergency booking's deadline, saying how it ended.",
+        ),
+        Action(
             "log_contact", "Record a contact",
             (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
              Status.SEARCHING), None, "involved",

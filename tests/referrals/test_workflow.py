@@ -370,3 +370,20 @@ def test_a_request_for_comments_can_be_answered_after_the_search_has_started(
     assert tray_kinds(iro) == ["referral_comments"]
     act(iro, draft, "comment", comment="Late, but yes.")
     assert tray_kinds(iro) == []
+
+
+def test_recording_the_emergency_placements_end_closes_its_deadline(
+    child, child_team, social_worker, placements_officer, emergency_carer, time_machine
+):
+    time_machine.move_to("2026-11-23 02:10 +00:00", tick=False)
+    referral = make_referral(child, status=Status.APPROVED)
+    with pytest.raises(services.ReferralError):
+        act(placements_officer, referral, "end_emergency", comment="Nothing booked yet")
+    act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    time_machine.move_to("2026-11-26 09:00 +00:00", tick=False)
+    referral, event = act(
+        placements_officer, referral, "end_emergency", comment="Moved to the Shahs, long term"
+    )
+    assert referral.emergency_ended_at.isoformat() == "2026-11-26T09:00:00+00:00"
+    assert event.detail == {"household_name": "Okafor family"}
+    assert not tray_for_user(placements_officer).filter(kind="emergency_ending").exists()

@@ -383,3 +383,16 @@ def test_an_unknown_format_is_refused(referral, social_worker, client):
 
     assert response.status_code == 400
     assert "html, csv, pdf" in response.content.decode()
+
+
+def test_the_end_of_an_emergency_placement_is_a_sentence_of_its_own(
+    child, child_team, placements_officer, wigan
+):
+    carer = HouseholdFactory(provider=wigan, name="Okafor family", care_types=["emergency"])
+    referral = make_referral(child, status="approved")
+    for action, data in (("book_emergency", {"household": carer.pk}),
+                         ("end_emergency", {"comment": "Moved on"})):  # fmt: skip
+        services.referral_act(user=placements_officer, referral=referral, action=action, data=data)
+    assert chronology.referral_chronology(referral)[-1].what.startswith(
+        "Emergency placement with Okafor family recorded as ended"
+    )

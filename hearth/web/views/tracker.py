@@ -103,7 +103,7 @@ def tracker_row(referral, *, today, now):
         "emergency_carer": carer.name if carer else "",
         "emergency_ends_at": ends,
         "emergency_ends": date_time(ends) if ends else "",
-        "emergency_overdue": is_overdue(ends, now),
+        "emergency_overdue": referral.emergency_ended_at is None and is_overdue(ends, now),
         "next_action": referral.next_action,
         "next_action_holder": holder.display_name if holder else "",
     }

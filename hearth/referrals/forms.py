@@ -314,10 +314,20 @@ def _action_field(spec, *, user, referral):
         return field
     if spec.kind == "household":
         duty = on_duty(referral.authority)
-        households = emergency_carers(user, [referral.authority], temporary=True, free_places=True)
+        wanted = len(referral.children.all())
+        households = [
+            h
+            for h in emergency_carers(user, [referral.authority], temporary=True, free_places=True)
+            if h.free_places >= wanted
+        ]
+        # The carer on duty first: the one the placements team rings first (000).
+        households.sort(key=lambda h: duty is None or h.pk != duty.household_id)
         carers = [(str(h.pk), _carer_label(h, duty)) for h in households]
         if not carers:
-            common["help_text"] = "None of the council's carers is approved for emergency care now"
+            common["help_text"] = (
+                "None of the council's emergency carers has room for "
+                f"{'this child' if wanted == 1 else f'these {wanted} children'} now"
+            )
         return forms.ChoiceField(
             **common,
             choices=carers,

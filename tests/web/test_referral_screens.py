@@ -987,3 +987,22 @@ def test_a_section_sent_without_its_version_says_to_reload(client, social_worker
     response = client.post(section_url(draft, "child"), {"history": "No version."})
     assert "This page is out of date: reload it and answer again" in error_summary(response)
     assert Referral.objects.get(pk=draft.pk).version == 1
+
+
+def test_the_carer_on_duty_comes_first_and_full_homes_are_not_offered(
+    client, placements_officer, child, child_team, wigan
+):
+    referral = make_referral(child, status=Status.APPROVED)
+    full = HouseholdFactory(provider=wigan, name="Aaron household", max_children=1)
+    ChildFactory(authority=wigan, placed_with=full)
+    HouseholdFactory(provider=wigan, name="Bell household")
+    on_duty = HouseholdFactory(provider=wigan, name="Young household")
+    services.emergency_duty_add(
+        user=placements_officer, authority=wigan, household=on_duty,
+        starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+    )  # fmt: skip
+    signed_in(client, placements_officer)
+    shown = page(client.get(action_url(referral, "book_emergency")))
+    assert "Aaron household" not in shown
+    assert shown.index("Young household") < shown.index("Bell household")
+    assert "on duty today" in shown

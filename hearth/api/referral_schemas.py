@@ -15,6 +15,7 @@ from pydantic import create_model
 
 from hearth.api.schemas import ErrorOut
 from hearth.referrals import rules, workflow
+from hearth.referrals.carer_names import detail_shown, names_carers
 from hearth.referrals.forms import SECTION_FORMS
 from hearth.referrals.models import Referral, Status
 from hearth.trays.models import WorkItem
@@ -272,8 +273,14 @@ class SearchOut(Schema):
 
 
 class EmergencyOut(Schema):
-    household: int = Field(description="Id of the emergency carers' household")
-    household_name: str
+    household: int | None = Field(
+        description="Id of the emergency carers' household (null for a caller who may not see "
+        "the council's households)"
+    )
+    household_name: str | None = Field(
+        description="The emergency carers' household (null for a caller who may not see the "
+        "council's households)"
+    )
     booked_at: datetime
     ends_at: datetime | None
     ended_at: datetime | None = Field(
@@ -289,7 +296,10 @@ class EventOut(Schema):
     from_status: str = Field(alias="from")
     to_status: str = Field(alias="to")
     comment: str
-    detail: dict
+    detail: dict = Field(
+        description="What the step recorded; the emergency carers' household only for a caller "
+        "who may see the council's households"
+    )
 
 
 class ActionFieldOut(Schema):
@@ -409,13 +419,14 @@ class ReferralOut(Schema):
         }
 
     @staticmethod
-    def resolve_emergency(referral):
+    def resolve_emergency(referral, context):
         household = referral.emergency_household
         if household is None:
             return None
+        named = names_carers(context["request"].user, referral)
         return {
-            "household": household.pk,
-            "household_name": household.name,
+            "household": household.pk if named else None,
+            "household_name": household.name if named else None,
             "booked_at": referral.emergency_booked_at,
             "ends_at": referral.emergency_ends_at,
             "ended_at": referral.emergency_ended_at,
@@ -426,7 +437,8 @@ class ReferralOut(Schema):
         return _username(referral.next_action_holder)
 
     @staticmethod
-    def resolve_history(referral):
+    def resolve_history(referral, context):
+        named = names_carers(context["request"].user, referral)
         return [
             {
                 "action": event.action,
@@ -436,7 +448,7 @@ class ReferralOut(Schema):
                 "from": event.from_status,
                 "to": event.to_status,
                 "comment": event.comment,
-                "detail": event.detail,
+                "detail": detail_shown(event.detail, named=named),
             }  # fmt: skip
             for event in referral.events.all()
         ]

@@ -114,7 +114,9 @@ def referral_create(request, payload: ReferralCreateIn):
     """A draft referral for a child, or for brothers and sisters, by their social worker or team
     manager. A child the caller may not see answers 404, as if it did not exist."""
     ids = list(dict.fromkeys(payload.children))
-    children = [child_for_user(request.user, pk, request=request, audit_view=False) for pk in ids]
+    # Each child is audited as read, whether the referral is made or refused: a refusal may name
+    # the child.
+    children = [child_for_user(request.user, pk, request=request) for pk in ids]
     try:
         referral = services.referral_create(user=request.user, children=children, request=request)
     except services.ReferralError as error:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from hearth.accounts.models import User
 from hearth.accounts.roles import Role
+from hearth.referrals.carer_names import UNNAMED as UNNAMED_CARER
+from hearth.referrals.carer_names import detail_shown, names_carers
 from hearth.referrals.models import CommentRequest, Referral, ReferralEvent, Status
 from hearth.referrals.workflow import ACTIONS
 
@@ -85,16 +87,20 @@ def long_date_time(value):
     return f"{local.day} {local:%B %Y at %H:%M}"
 
 
-def referral_chronology(referral):
-    """The referral's steps, oldest first."""
-    return _entries(ReferralEvent.objects.filter(referral=referral))
+def referral_chronology(referral, reader):
+    """The referral's steps, oldest first, as `reader` may read them (the emergency carers named
+    only to someone who may see the council's households)."""
+    named = {referral.pk} if names_carers(reader, referral) else set()
+    return _entries(ReferralEvent.objects.filter(referral=referral), named)
 
 
-def searches(referrals):
+def searches(referrals, reader):
     """Each referral (oldest first) with its chronology, the history read in one query."""
     referrals = sorted(referrals, key=lambda r: (r.created_at, r.pk))
+    named = {referral.pk for referral in referrals if names_carers(reader, referral)}
     by_referral = defaultdict(list)
-    for entry in _entries(ReferralEvent.objects.filter(referral__in=[r.pk for r in referrals])):
+    events = ReferralEvent.objects.filter(referral__in=[r.pk for r in referrals])
+    for entry in _entries(events, named):
         by_referral[entry.referral].append(entry)
     return [
         Search(
@@ -107,13 +113,14 @@ def searches(referrals):
     ]
 
 
-def _entries(events):
+def _entries(events, named):
+    """The events as entries; the carers are named in those of the referrals in `named`."""
     events = list(events.select_related("by").order_by("at", "pk"))
     holders = _next_action_holders(events)
-    return [_entry(event, holders) for event in events]
+    return [_entry(event, holders, named=event.referral_id in named) for event in events]
 
 
-def _entry(event, holders):
+def _entry(event, holders, *, named):
     role = roles_in_words(event.by_role)
     who = f"{event.by.display_name} ({role})" if role else event.by.display_name
     return Entry(
@@ -121,7 +128,7 @@ def _entry(event, holders):
         at=event.at.astimezone(LONDON),
         name=event.by.display_name,
         role=role,
-        what=what_happened(event, who, holders),
+        what=what_happened(event.action, detail_shown(event.detail, named=named), who, holders),
         status_from=status_label(event.from_status),
         status_to=status_label(event.to_status),
         comment=event.comment,
@@ -176,69 +183,66 @@ def _route(value):
     return _lower_first(dict(Referral.SearchRoute.choices).get(value, value))
 
 
-def _resubmitted(event, who, holders):
-    screening = event.detail.get("to") == Status.APPROVED
+def _resubmitted(detail, who, holders):
+    screening = detail.get("to") == Status.APPROVED
     return f"Sent back to the {'placements team' if screening else 'team manager'} by {who}"
 
 
-def _approved(event, who, holders):
-    route = event.detail.get("search_route")
+def _approved(detail, who, holders):
+    route = detail.get("search_route")
     return f"Approved by {who}" + (f"; search: {_route(route)}" if route else "")
 
 
-def _returned(event, who, holders):
-    phoned = ", with a phone call" if event.detail.get("phone_call") else ""
+def _returned(detail, who, holders):
+    phoned = ", with a phone call" if detail.get("phone_call") else ""
     return f"Returned to the social worker by {who}{phoned}"
 
 
-def _accepted(event, who, holders):
-    reference = event.detail.get("file_reference")
+def _accepted(detail, who, holders):
+    reference = detail.get("file_reference")
     return f"Accepted by {who}" + (f"; file {reference} opened" if reference else "")
 
 
-def _route_changed(event, who, holders):
-    previous = event.detail.get("previous")
+def _route_changed(detail, who, holders):
+    previous = detail.get("previous")
     was = f" (was {_route(previous)})" if previous else ""
-    return f"Search changed to {_route(event.detail.get('route', ''))}{was}"
+    return f"Search changed to {_route(detail.get('route', ''))}{was}"
 
 
-def _emergency_booked(event, who, holders):
-    carer = event.detail.get("household_name", "")
-    ends_at = event.detail.get("ends_at")
+def _emergency_booked(detail, who, holders):
+    carer = detail.get("household_name")
+    ends_at = detail.get("ends_at")
     until = f" until {long_date_time(datetime.fromisoformat(ends_at))}" if ends_at else ""
-    return f"Emergency carer {carer} booked{until}"
+    booked = f"Emergency carer {carer} booked" if carer else f"{UNNAMED_CARER.capitalize()} booked"
+    return booked + until
 
 
-def _emergency_ended(event, who, holders):
-    carer = event.detail.get("household_name", "")
-    return (
-        f"Emergency placement with {carer} recorded as ended"
-        if carer
-        else ("Emergency placement recorded as ended")
-    )
+def _emergency_ended(detail, who, holders):
+    carer = detail.get("household_name", UNNAMED_CARER)
+    return f"Emergency placement with {carer} recorded as ended"
 
 
-def _contact(event, who, holders):
-    how = event.detail.get("contact", "")
+def _contact(detail, who, holders):
+    how = detail.get("contact", "")
     return f"{CONTACTS.get(how, how.capitalize() or 'Contact')} recorded"
 
 
-def _next_action(event, who, holders):
-    holder = event.detail.get("holder")
+def _next_action(detail, who, holders):
+    holder = detail.get("holder")
     return "Next action set" + (f", held by {holders.get(holder, holder)}" if holder else "")
 
 
 SENTENCES = {
-    "create": lambda event, who, holders: f"Referral started by {who}",
-    "submit": lambda event, who, holders: f"Sent to the team manager by {who}",
+    "create": lambda detail, who, holders: f"Referral started by {who}",
+    "submit": lambda detail, who, holders: f"Sent to the team manager by {who}",
     "resubmit": _resubmitted,
-    "forward": lambda event, who, holders: f"Sent to the service lead by {who}",
+    "forward": lambda detail, who, holders: f"Sent to the service lead by {who}",
     "approve": _approved,
     "return": _returned,
     "accept": _accepted,
-    "withdraw": lambda event, who, holders: f"Withdrawn by {who}",
-    "request_comments": lambda event, who, holders: f"Comments asked of {_asked_of(event.detail)}",
-    "comment": lambda event, who, holders: f"Comments given by {_asked_of(event.detail)}",
+    "withdraw": lambda detail, who, holders: f"Withdrawn by {who}",
+    "request_comments": lambda detail, who, holders: f"Comments asked of {_asked_of(detail)}",
+    "comment": lambda detail, who, holders: f"Comments given by {_asked_of(detail)}",
     "set_search_route": _route_changed,
     "book_emergency": _emergency_booked,
     "end_emergency": _emergency_ended,
@@ -247,11 +251,12 @@ SENTENCES = {
 }
 
 
-def what_happened(event, who, holders=None):
-    """The step in a sentence; a step this module does not know yet is named by its action."""
-    sentence = SENTENCES.get(event.action)
+def what_happened(action, detail, who, holders=None):
+    """The step in a sentence, from its action and its detail as the reader may see it; a step
+    this module does not know yet is named by its action."""
+    sentence = SENTENCES.get(action)
     if sentence is not None:
-        return sentence(event, who, holders or {})
-    action = ACTIONS.get(event.action)
-    label = action.label if action else event.action.replace("_", " ").capitalize()
+        return sentence(detail, who, holders or {})
+    known = ACTIONS.get(action)
+    label = known.label if known else action.replace("_", " ").capitalize()
     return f"{label}: {who}"

@@ -16,7 +16,7 @@ from hearth.people import vocabulary
 from hearth.referrals import rules
 from hearth.referrals.models import CommentRequest, Referral
 from hearth.referrals.selectors import emergency_carers
-from hearth.referrals.services import TEXT_LIMIT, on_duty, staff_holding
+from hearth.referrals.services import TEXT_LIMIT, emergency_bookings, on_duty, staff_holding
 from hearth.web.forms import GovukDateField, GovukForm
 from hearth.web.presenters import age
 
@@ -315,11 +315,12 @@ def _action_field(spec, *, user, referral):
     if spec.kind == "household":
         duty = on_duty(referral.authority)
         wanted = len(referral.children.all())
-        households = [
-            h
-            for h in emergency_carers(user, [referral.authority], temporary=True, free_places=True)
-            if h.free_places >= wanted
-        ]
+        booked = emergency_bookings(referral.authority, exclude=referral)
+        households = []
+        for h in emergency_carers(user, [referral.authority], temporary=True, free_places=True):
+            h.free_places -= booked.get(h.pk, 0)  # places held by other emergency bookings
+            if h.free_places >= wanted:
+                households.append(h)
         # The carer on duty first: the one the placements team rings first (000).
         households.sort(key=lambda h: duty is None or h.pk != duty.household_id)
         carers = [(str(h.pk), _carer_label(h, duty)) for h in households]

@@ -207,6 +207,14 @@ class CommentRequest(models.Model):
         Referral, on_delete=models.CASCADE, related_name="comment_requests"
     )
     asked_of = models.CharField(max_length=20, choices=From.choices)
+    asked_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The IRO asked, one request each; empty for the Virtual School as a whole",
+    )
     question = models.TextField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hearth.people import vocabulary
 from hearth.referrals import rules, services, workflow
+from hearth.referrals.carer_names import carer_name, names_carers
 from hearth.referrals.forms import SECTION_FORMS, question
 from hearth.referrals.models import CommentRequest, Referral, Status
 from hearth.web.presenters import age, date_time, long_date
@@ -135,14 +136,16 @@ def search_decision(referral, today=None):
     }
 
 
-def emergency_booking(referral, now=None):
-    """The emergency carer booked, and when the emergency placement ends (overdue once passed)."""
+def emergency_booking(referral, user, now=None):
+    """The emergency carer booked, and when the emergency placement ends (overdue once passed).
+    The carers' name and reference only for someone who may see the council's households."""
     if referral.emergency_household is None:
         return None
+    named = names_carers(user, referral)
     ends_at = referral.emergency_ends_at
     return {
-        "household": referral.emergency_household.name,
-        "reference": referral.emergency_household.reference,
+        "household": carer_name(referral, named=named),
+        "reference": referral.emergency_household.reference if named else "",
         "booked_at": date_time(referral.emergency_booked_at),
         "ends_at": date_time(ends_at),
         "ended_at": date_time(referral.emergency_ended_at) if referral.emergency_ended_at else "",

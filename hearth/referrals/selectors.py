@@ -113,10 +113,19 @@ def emergency_carers(user, councils, *, temporary=False, free_places=False):
     return [household for household in households if "emergency" in household.care_types]
 
 
+def rota_reader_councils(user):
+    """Ids of the councils whose emergency rota the user may read: those where they may see both
+    the children and the households (the rota names the carers, which a Virtual School officer,
+    who sees children only, may not read)."""
+    return organisation_ids_granting(user, Capability.VIEW_CHILDREN) & organisation_ids_granting(
+        user, Capability.VIEW_HOUSEHOLDS
+    )
+
+
 def emergency_duties(user, *, today):
     """(on duty now or coming up, soonest first; the latest past duties, most recent first) in the
-    councils where the user may see children."""
-    councils = organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    councils whose rota the user may read."""
+    councils = rota_reader_councils(user)
     duties = EmergencyDuty.objects.filter(authority_id__in=councils).select_related(
         "authority", "household", "created_by"
     )

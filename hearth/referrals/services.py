@@ -2,6 +2,7 @@
 row itself; screens, the API and the command line all come through here."""
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from hearth.accounts.models import Membership, User
@@ -9,7 +10,7 @@ from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.core.deadlines import policy_due_at
-from hearth.people.models import Household
+from hearth.people.models import Child, Household
 from hearth.people.services import EditConflict
 from hearth.referrals import rules, workflow
 from hearth.referrals.models import CommentRequest, EmergencyDuty, Referral, ReferralEvent, Status
@@ -67,6 +68,8 @@ def referral_create(*, user, children, request=None):
     children = list(children)
     if not children:
         raise ReferralError("Choose the child or children the referral is for")
+    # Locking the children makes two people (or a double click) unable to open two referrals at once.
+    list(Child.objects.select_for_update().filter(pk__in=[child.pk for child in children]))
     first = children[0]
     problems = _creation_problems(user, children)
     if problems:
@@ -98,6 +101,12 @@ def referral_create(*, user, children, request=None):
 
 def _creation_problems(user, children):
     first = children[0]
+    probe = Referral(authority=first.authority, social_worker=first.social_worker, team=first.team)
+    if not workflow.is_editor(user, probe, first.authority.policy):
+        # Said before anything that names a child, to someone who may not refer the child.
+        return [
+            "Only the child's allocated social worker or their team manager can make a referral"
+        ]
     problems = []
     if any(child.authority_id != first.authority_id for child in children):
         problems.append("The children must all be looked after by the same council")
@@ -114,15 +123,20 @@ def _creation_problems(user, children):
         taken = Referral.objects.filter(children=child, status__in=workflow.OPEN_STATUSES).first()
         if taken is not None:
             problems.append(f"{child.full_name} already has an open referral (Referral {taken.pk})")
-    if not problems:
-        probe = Referral(
-            authority=first.authority, social_worker=first.social_worker, team=first.team
-        )
-        if not workflow.is_editor(user, probe, first.authority.policy):
-            problems.append(
-                "Only the child's allocated social worker or their team manager can make a referral"
-            )
     return problems
+
+
+def _follow_allocation(referral):
+    """The referral goes with the children's allocated social worker: when the children have a new
+    one, so does the referral, with the work waiting for the old one."""
+    current = {child.social_worker_id for child in referral.children.all()} - {None}
+    if len(current) != 1 or referral.social_worker_id in current:
+        return
+    previous, referral.social_worker_id = referral.social_worker_id, current.pop()
+    Referral.objects.filter(pk=referral.pk).update(social_worker_id=referral.social_worker_id)
+    WorkItem.objects.filter(
+        referral=referral, assigned_user_id=previous, closed_at__isnull=True
+    ).update(assigned_user_id=referral.social_worker_id)
 
 
 @transaction.atomic
@@ -130,6 +144,7 @@ def referral_update(*, user, referral, section, data, expected_version, request=
     """Save one section of a draft (or returned) referral. Refuses a save made from an older
     version than the stored one, rather than overwrite someone else's changes."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _follow_allocation(referral)
     policy = referral.authority.policy
     if not workflow.may_edit(user, referral, policy):
         raise ActionNotAllowed("This referral cannot be changed now")
@@ -163,6 +178,7 @@ def referral_act(*, user, referral, action, data, request=None):
             .select_related("authority__policy", "team", "social_worker")
             .get(pk=referral.pk)
         )
+        _follow_allocation(referral)
         policy = referral.authority.policy
         if not workflow.may_take(user, referral, spec, policy):
             raise ActionNotAllowed(
@@ -204,6 +220,8 @@ def _clean_text(field, raw, referral):
     value = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw).strip()
     if field.required and not value:
         raise ValueError(f"Enter {field.label.lower()}")
+    if "\x00" in value:
+        raise ValueError(f"{field.label} must not contain the null character")
     if len(value) > TEXT_LIMIT:
         raise ValueError(f"{field.label} must be {TEXT_LIMIT:,} characters or fewer")
     return value
@@ -230,10 +248,14 @@ def _clean_household(field, raw, referral):
 
 def _clean_user(field, raw, referral):
     try:
-        return User.objects.get(
-            pk=int(raw), is_active=True, memberships__organisation_id=referral.authority_id
+        return (
+            User.objects.filter(
+                pk=int(raw), is_active=True, memberships__organisation_id=referral.authority_id
+            )
+            .distinct()
+            .get()
         )
-    except (User.DoesNotExist, User.MultipleObjectsReturned, TypeError, ValueError):
+    except (User.DoesNotExist, TypeError, ValueError):
         raise ValueError(f"Choose {field.label.lower()} from the council's staff") from None
 
 
@@ -259,8 +281,18 @@ def _refuse_if_incomplete(referral, doing):
 
 
 def _to_team_manager(referral, policy):
+    """To the team's manager by name while they are active and hold the role; else to the team's
+    holders of the role (or the council's, for a referral with no team)."""
     team = referral.team
+    role = policy.approver("referral_comments")
     manager = team.manager if team is not None and team.manager_id else None
+    if manager is not None and not (
+        manager.is_active
+        and Membership.objects.filter(
+            user=manager, organisation_id=referral.authority_id, role=role
+        ).exists()
+    ):
+        manager = None
     item_open(
         organisation=referral.authority, kind=Kind.REFERRAL_REVIEW, referral=referral,
         title=referral_title(referral), urgent=referral.urgent, user=manager,
@@ -320,6 +352,9 @@ def _resubmit(*, user, referral, data, policy):
         _to_placements(referral, Kind.REFERRAL_SCREENING)
     else:
         _to_team_manager(referral, policy)
+    alerted = WorkItem.objects.filter(referral=referral, kind=Kind.URGENT_REFERRAL).exists()
+    if referral.urgent and not alerted:  # made urgent while it was returned
+        return {"to": target, **_raise_the_alarm(referral)}
     return {"to": target}
 
 
@@ -414,10 +449,12 @@ def _request_comments(*, user, referral, data, policy):
         targets = [{"user": iro} for iro in sorted(iros, key=lambda person: person.pk)]
     else:
         targets = [{"role": Role.VIRTUAL_SCHOOL}]
-    CommentRequest.objects.create(
-        referral=referral, asked_of=asked_of, question=data["comment"], requested_by=user
-    )
     for target in targets:
+        # Brothers and sisters may have different IROs: each is asked, and answers, separately.
+        CommentRequest.objects.create(
+            referral=referral, asked_of=asked_of, asked_user=target.get("user"),
+            question=data["comment"], requested_by=user,
+        )  # fmt: skip
         item_open(
             organisation=referral.authority, kind=Kind.REFERRAL_COMMENTS, referral=referral,
             title=referral_title(referral), urgent=referral.urgent, note=data["comment"], **target,
@@ -461,14 +498,33 @@ def emergency_carer_problems(household, referral, now=None):
     if "emergency" not in household.care_types:
         problems.append(f"{household.name} is not approved for emergency care")
     free = with_free_places(Household.objects.filter(pk=household.pk)).get().free_places
+    free -= emergency_bookings(referral.authority, exclude=referral).get(household.pk, 0)
     wanted = referral.children.count()
     if free < wanted:
-        problems.append(f"{household.name} has {free} free place(s) for {wanted} child(ren)")
+        problems.append(
+            f"{household.name} has {max(free, 0)} free place(s) for {wanted} child(ren)"
+        )
     return problems
 
 
+def emergency_bookings(authority, *, exclude=None):
+    """{household id: children} booked with the council's emergency carers and not yet ended: places
+    an emergency booking holds, though no child is recorded as living there yet."""
+    bookings = Referral.objects.filter(
+        authority=authority,
+        status__in=workflow.OPEN_STATUSES,
+        emergency_household__isnull=False,
+        emergency_ended_at__isnull=True,
+    )
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    counted = bookings.values("emergency_household").annotate(children_booked=Count("children"))
+    return {row["emergency_household"]: row["children_booked"] for row in counted}
+
+
 def _book_emergency(*, user, referral, data, policy):
-    household = data["household"]
+    # Locked so that two officers cannot both take the carer's last place.
+    household = Household.objects.select_for_update().get(pk=data["household"].pk)
     problems = emergency_carer_problems(household, referral)
     if problems:
         raise ReferralError(

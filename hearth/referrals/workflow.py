@@ -135,7 +135,7 @@ ACTIONS = {
         ),
         Action(
             "book_emergency", "Book the emergency carer",
-            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.SEARCHING),
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED, Status.SEARCHING),
             None, "placements",
             (Field("household", "Emergency carer", "household"), COMMENT),
             "Book an emergency carer for the policy's emergency placement time while the search "
@@ -143,7 +143,7 @@ ACTIONS = {
         ),
         Action(
             "end_emergency", "Record the emergency placement's end",
-            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.SEARCHING),
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED, Status.SEARCHING),
             None, "placements",
             (Field("comment", "What happened", hint="For example, the child moved to a "
                    "longer-term home, or the emergency carer agreed to keep the child longer"),),
@@ -265,8 +265,8 @@ def open_request_for(user, referral):
             continue
         if request.asked_of == CommentRequest.From.VIRTUAL_SCHOOL and Role.VIRTUAL_SCHOOL in roles:
             return request
-        is_their_iro = any(child.iro_id == user.pk for child in referral.children.all())
-        if request.asked_of == CommentRequest.From.IRO and Role.IRO in roles and is_their_iro:
+        asked_them = request.asked_user_id == user.pk
+        if request.asked_of == CommentRequest.From.IRO and Role.IRO in roles and asked_them:
             return request
     return None
 

@@ -38,8 +38,11 @@ def team_tray_for_user(user):
     teams = list(teams_managed_by(user))
     if not teams:
         return WorkItem.objects.none()
-    return (
-        _open_items()
-        .filter(Q(assigned_team__in=teams) | Q(assigned_user__memberships__team__in=teams))
-        .distinct()
-    )
+    # Each team's items are those of its own council: a member's work for another council (someone
+    # shared between councils) is not this manager's to see.
+    of_teams = Q()
+    for team in teams:
+        of_teams |= Q(organisation_id=team.organisation_id) & (
+            Q(assigned_team=team) | Q(assigned_user__memberships__team=team)
+        )
+    return _open_items().filter(of_teams).distinct()

@@ -291,6 +291,17 @@ def test_a_second_open_referral_for_a_child_is_refused_with_why(api, draft, soci
     assert Referral.objects.count() == 1
 
 
+def test_a_refused_referral_audits_the_reading_of_the_child_it_names(
+    api, draft, social_worker, child
+):
+    response = api("post", "referrals", social_worker, {"children": [child.pk]})
+
+    assert response.status_code == 422
+    assert child.full_name in response.json()["detail"]
+    [row] = api_audit_rows(social_worker, AuditEvent.Action.VIEW, "child", child.pk)
+    assert row.organisation == child.authority
+
+
 def test_a_referral_is_made_only_by_the_childs_social_worker_or_their_manager(
     api, child, placements_officer
 ):
@@ -549,6 +560,39 @@ def test_an_emergency_carer_and_the_next_action_are_given_by_id(
         {"comment": "Ring the Smiths", "holder": placements_officer.pk},
     ).json()  # fmt: skip
     assert (answer["next_action"], answer["next_action_holder"]) == ("Ring the Smiths", "po.wigan")
+
+
+@pytest.mark.parametrize(
+    ("persona", "named"), [("placements_officer", True), ("virtual_school", False)]
+)
+def test_the_emergency_carer_is_named_only_to_those_who_may_see_households(
+    api, draft, placements_officer, household, persona, named, request
+):
+    at_status(draft, Status.APPROVED)
+    ReferralEvent.objects.create(
+        referral=draft, action="submit", from_status="draft", to_status="submitted",
+        by=draft.social_worker, detail={"emergency_carer_alerted": household.name},
+    )  # fmt: skip
+    path = f"referrals/{draft.pk}"
+    for action, body in (("book_emergency", {"household": household.pk}),
+                         ("end_emergency", {"comment": "Moved on"})):  # fmt: skip
+        assert api("post", f"{path}/actions/{action}", placements_officer, body).status_code == 200
+    user = request.getfixturevalue(persona)
+
+    read = api("get", path, user).json()
+    [listed] = api("get", "referrals", user).json()["items"]
+
+    for answer in (read, listed):
+        emergency = answer["emergency"]
+        assert (emergency["household"], emergency["household_name"]) == (
+            (household.pk, household.name) if named else (None, None)
+        )
+        assert emergency["ends_at"] is not None and emergency["ended_at"] is not None
+        alert, booked, ended = (event["detail"] for event in answer["history"])
+        assert ("household_name" in booked, "household_name" in ended) == (named, named)
+        assert ("household" in booked, "emergency_carer_alerted" in alert) == (named, named)
+        assert "ends_at" in booked
+        assert (household.name in json.dumps(answer)) is named
 
 
 def test_a_household_of_another_council_cannot_be_booked(api, draft, placements_officer, trafford):

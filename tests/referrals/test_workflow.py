@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.db import DatabaseError, transaction
 
+from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.people.models import Carer, SiblingGroup
@@ -177,11 +178,21 @@ def test_a_return_at_screening_goes_back_to_screening(
     assert tray_kinds(placements_officer) == ["referral_screening"]
 
 
-def test_withdrawing_closes_every_item(draft, social_worker, team_manager):
-    act(social_worker, draft, "submit")
-    referral, _ = act(social_worker, draft, "withdraw", comment="Returned home to mum.")
+def test_withdrawing_closes_every_item(
+    child, child_team, social_worker, team_manager, placements_officer, iro, emergency_carer
+):
+    child.iro = iro
+    child.save()
+    referral = make_referral(child, urgent=True, urgency_reason="safeguarding")
+    act(social_worker, referral, "submit")
+    act(team_manager, referral, "request_comments", asked_of="iro", comment="Views?")
+    act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    act(team_manager, referral, "return", comment="More on risks", phone_call=True)
+    people = (social_worker, team_manager, placements_officer, iro)
+    assert all(tray_kinds(person) for person in people)
+    referral, _ = act(social_worker, referral, "withdraw", comment="Returned home to mum.")
     assert referral.status == Status.WITHDRAWN and referral.closed_at is not None
-    assert tray_kinds(team_manager) == [] and tray_kinds(social_worker) == []
+    assert [tray_kinds(person) for person in people] == [[], [], [], []]
 
 
 def test_the_team_manager_asks_the_iro_for_comments(draft, social_worker, team_manager, iro, child):
@@ -204,6 +215,7 @@ def test_the_virtual_school_answers_for_its_team(
     assert tray_kinds(virtual_school) == ["referral_comments"]
     act(virtual_school, draft, "comment", comment="Keep her at St Mary's.")
     assert draft.comment_requests.get().answer == "Keep her at St Mary's."
+    assert tray_kinds(virtual_school) == []
 
 
 def test_asking_an_iro_when_none_is_recorded_is_refused(draft, social_worker, team_manager):
@@ -387,3 +399,109 @@ def test_recording_the_emergency_placements_end_closes_its_deadline(
     assert referral.emergency_ended_at.isoformat() == "2026-11-26T09:00:00+00:00"
     assert event.detail == {"household_name": "Okafor family"}
     assert not tray_for_user(placements_officer).filter(kind="emergency_ending").exists()
+
+
+# Found in review ---------------------------------------------------------------------------------------
+
+
+def test_a_booked_emergency_place_cannot_be_booked_twice(
+    child, child_team, placements_officer, wigan
+):
+    carer = HouseholdFactory(provider=wigan, name="One-place family", care_types=["emergency"],
+                             max_children=1)  # fmt: skip
+    first = make_referral(child, status=Status.APPROVED)
+    second = make_referral(another_child_of(child), status=Status.APPROVED)
+    act(placements_officer, first, "book_emergency", household=carer.pk)
+    with pytest.raises(services.ReferralError) as refused:
+        act(placements_officer, second, "book_emergency", household=carer.pk)
+    assert "0 free place(s) for 1 child(ren)" in refused.value.field_errors["household"]
+    act(placements_officer, first, "end_emergency", comment="Moved on")
+    act(placements_officer, second, "book_emergency", household=carer.pk)
+
+
+def test_brothers_and_sisters_with_different_iros_are_each_asked_and_each_answer(
+    wigan, social_worker, team_manager, child_team
+):
+    group = SiblingGroup.objects.create(authority=wigan, reference="SG9")
+    iros = [member(wigan, Role.IRO, username=f"iro{n}.wigan") for n in (1, 2)]
+    children = [
+        ChildFactory(authority=wigan, social_worker=social_worker, team=child_team,
+                     sibling_group=group, iro=iro)
+        for iro in iros
+    ]  # fmt: skip
+    referral = make_referral(*children)
+    act(social_worker, referral, "submit")
+    act(team_manager, referral, "request_comments", asked_of="iro", comment="Views?")
+    for iro in iros:
+        assert tray_kinds(iro) == ["referral_comments"]
+        act(iro, referral, "comment", comment=f"From {iro.username}")
+        assert tray_kinds(iro) == []
+    assert sorted(referral.comment_requests.values_list("answer", flat=True)) == [
+        "From iro1.wigan", "From iro2.wigan"
+    ]  # fmt: skip
+
+
+def test_an_emergency_booking_is_handled_while_the_referral_is_returned(
+    child, child_team, social_worker, team_manager, placements_officer, emergency_carer
+):
+    referral = make_referral(child, urgent=True, urgency_reason="safeguarding")
+    act(social_worker, referral, "submit")
+    act(team_manager, referral, "return", comment="Add the risk assessment detail")
+    act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    act(placements_officer, referral, "end_emergency", comment="Went to grandma's")
+    assert not tray_for_user(placements_officer).filter(kind="emergency_ending").exists()
+
+
+def test_a_referral_made_urgent_while_returned_raises_the_alarm_when_sent_back(
+    draft, social_worker, team_manager, placements_officer
+):
+    act(social_worker, draft, "submit")
+    act(team_manager, draft, "return", comment="Is this urgent? Police are involved.")
+    Referral.objects.filter(pk=draft.pk).update(urgent=True, urgency_reason="police_protection")
+    act(social_worker, draft, "resubmit", comment="Yes: made urgent")
+    assert tray_for_user(placements_officer).first().kind == "urgent_referral"
+
+
+def test_a_next_action_holder_with_two_roles_is_accepted(
+    child, child_team, placements_officer, wigan
+):
+    Membership.objects.create(user=placements_officer, organisation=wigan,
+                              role=Role.FOSTERING_DUTY_WORKER)  # fmt: skip
+    referral = make_referral(child, status=Status.SEARCHING)
+    referral, _ = act(placements_officer, referral, "set_next_action", comment="Ring the Shahs",
+                      holder=placements_officer.pk)  # fmt: skip
+    assert referral.next_action_holder == placements_officer
+
+
+def test_the_referral_follows_the_childs_new_social_worker(draft, social_worker, child, wigan):
+    newcomer = member(wigan, Role.SOCIAL_WORKER, username="sw.new")
+    child.social_worker = newcomer
+    child.save()
+    referral, _ = act(newcomer, draft, "submit")
+    assert referral.social_worker == newcomer
+    with pytest.raises(services.ActionNotAllowed):
+        act(social_worker, draft, "withdraw", comment="Not mine any more")
+
+
+def test_a_review_goes_to_the_team_when_its_manager_has_left(
+    draft, social_worker, team_manager, wigan, child_team
+):
+    team_manager.is_active = False
+    team_manager.save()
+    colleague = member(wigan, Role.TEAM_MANAGER, username="tm.acting")
+    Membership.objects.filter(user=colleague).update(team=child_team)
+    act(social_worker, draft, "submit")
+    assert tray_kinds(colleague) == ["referral_review"]
+
+
+def test_a_null_character_in_a_comment_is_refused_at_the_field(draft, social_worker):
+    with pytest.raises(services.ReferralError) as refused:
+        act(social_worker, draft, "submit", comment="a\x00b")
+    assert refused.value.field_errors == {"comment": "Comment must not contain the null character"}
+
+
+def test_a_child_is_not_named_to_someone_who_may_not_refer_them(child, wigan):
+    finance = member(wigan, Role.FINANCE_OFFICER, username="finance.wigan")
+    with pytest.raises(services.ReferralError) as refused:
+        services.referral_create(user=finance, children=[child])
+    assert child.first_name not in " ".join(refused.value.problems)

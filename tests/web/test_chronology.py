@@ -123,7 +123,7 @@ def expected_rows(walked, people):
 
 
 def test_chronology_rows_are_every_step_in_order_with_who_and_what(walked, people):
-    entries = chronology.referral_chronology(walked)
+    entries = chronology.referral_chronology(walked, people["placements"])
 
     assert [(e.when, e.who, e.what) for e in entries] == expected_rows(walked, people)
     statuses = [(e.status_from, e.status_to) for e in entries]
@@ -142,7 +142,7 @@ def test_chronology_times_are_london_time_in_summer(people, social_worker, child
     with time_machine.travel(datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("UTC")), tick=False):
         referral = services.referral_create(user=social_worker, children=[child])
 
-    [entry] = chronology.referral_chronology(referral)
+    [entry] = chronology.referral_chronology(referral, social_worker)
 
     assert entry.when == "1 June 2026 at 09:00"
     assert entry.csv_row()[1] == "2026-06-01 09:00"
@@ -152,7 +152,7 @@ def test_a_return_with_a_phone_call_says_so(people, social_worker, child):
     referral = make_referral(child, status="submitted")
     act(people["jo"], referral, "return", comment="Ring me.", phone_call=True)
 
-    [entry] = chronology.referral_chronology(referral)
+    [entry] = chronology.referral_chronology(referral, people["jo"])
 
     assert (
         entry.what == "Returned to the social worker by Jo Bloggs (team manager), with a phone call"
@@ -393,6 +393,47 @@ def test_the_end_of_an_emergency_placement_is_a_sentence_of_its_own(
     for action, data in (("book_emergency", {"household": carer.pk}),
                          ("end_emergency", {"comment": "Moved on"})):  # fmt: skip
         services.referral_act(user=placements_officer, referral=referral, action=action, data=data)
-    assert chronology.referral_chronology(referral)[-1].what.startswith(
+    assert chronology.referral_chronology(referral, placements_officer)[-1].what.startswith(
         "Emergency placement with Okafor family recorded as ended"
     )
+
+
+BOOKED_NAMED = "Emergency carer Smith family booked until 26 November 2026 at 13:30"
+BOOKED_UNNAMED = "An emergency carer booked until 26 November 2026 at 13:30"
+
+
+@pytest.mark.parametrize("output", ["html", "csv"])
+@pytest.mark.parametrize(
+    ("persona", "named"), [("placements_officer", True), ("virtual_school", False)]
+)
+def test_the_emergency_carer_is_named_only_to_those_who_may_see_households(
+    persona, named, output, walked, child, client, request
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    for url in (
+        reverse("referral_chronology", args=[walked.pk]),
+        reverse("child_searches", args=[child.pk]),
+    ):
+        response = client.get(url, {"format": output})
+        assert response.status_code == 200
+        text = response.content.decode("utf-8-sig")
+        assert (BOOKED_NAMED in text, BOOKED_UNNAMED in text) == (named, not named)
+        assert ("Smith family" in text) is named
+
+
+def test_the_end_of_an_emergency_placement_does_not_name_the_carer_to_the_virtual_school(
+    child, child_team, placements_officer, virtual_school, wigan
+):
+    carer = HouseholdFactory(provider=wigan, name="Okafor family", care_types=["emergency"])
+    referral = make_referral(child, status="approved")
+    for action, data in (("book_emergency", {"household": carer.pk}),
+                         ("end_emergency", {"comment": "Moved on"})):  # fmt: skip
+        services.referral_act(user=placements_officer, referral=referral, action=action, data=data)
+
+    booked, ended = [
+        entry.what for entry in chronology.referral_chronology(referral, virtual_school)
+    ]
+
+    assert booked.startswith("An emergency carer booked until ")
+    assert ended == "Emergency placement with an emergency carer recorded as ended"

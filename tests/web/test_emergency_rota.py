@@ -1,5 +1,5 @@
 """The emergency carer rota: placements officers say who is on duty; others who may see children
-read it; nobody else reaches it."""
+and households read it; nobody else reaches it (a Virtual School officer sees children only)."""
 
 from datetime import date, datetime
 
@@ -204,3 +204,19 @@ def test_another_council_does_not_see_wigans_rota(
 def test_the_tracker_links_to_the_rota(client, placements_officer):
     client.force_login(placements_officer)
     assert f'href="{reverse("emergency_rota")}"' in page(client.get(reverse("tracker")))
+
+
+def test_a_virtual_school_officer_who_may_not_see_households_gets_not_found(
+    client, wigan, virtual_school, placements_officer, emergency_carer
+):
+    duty(wigan, emergency_carer, date(2026, 6, 15), date(2026, 6, 21), placements_officer)
+    client.force_login(virtual_school)
+
+    response = client.get(reverse("emergency_rota"))
+    tracker = page(client.get(reverse("tracker")))
+
+    assert response.status_code == 404
+    assert "Okafor family" not in page(response)
+    assert add(client, virtual_school, emergency_carer).status_code == 404
+    assert EmergencyDuty.objects.count() == 1
+    assert f'href="{reverse("emergency_rota")}"' not in tracker

@@ -349,6 +349,30 @@ def test_an_emergency_end_still_to_come_is_not_overdue(
     assert "Overdue" not in text
 
 
+@pytest.mark.parametrize(
+    ("persona", "named"), [("placements_officer", True), ("virtual_school", False)]
+)
+def test_the_emergency_carer_is_named_only_to_those_who_may_see_households(
+    client, persona, named, request, wigan, child, child_team, placements_officer
+):
+    carer = HouseholdFactory(provider=wigan, name="Okafor family", care_types=["emergency"])
+    referral = make_referral(child, status=Status.SEARCHING)
+    services.referral_act(
+        user=placements_officer, referral=referral, action="book_emergency",
+        data={"household": carer.pk},
+    )  # fmt: skip
+    signed_in(client, request.getfixturevalue(persona))
+
+    text = page(client.get(reverse("referral", args=[referral.pk])))
+
+    start = text.index("Emergency placement</h2>")
+    booking = text[start : text.index("</dl>", start)]
+    assert "18 June 2026 at 10:30am" in booking
+    assert ("Okafor family" in text, carer.reference in text) == (named, named)
+    assert ("An emergency carer</dd>" in booking) is not named
+    assert ("An emergency carer booked until 18 June 2026 at 10:30" in text) is not named
+
+
 def test_the_page_shows_open_comment_requests_and_answers(
     client, team_manager, virtual_school, child, child_team
 ):

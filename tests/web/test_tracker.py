@@ -138,6 +138,31 @@ def test_an_emergency_placement_not_yet_ended_is_not_overdue(client, wigan, plac
     assert "Overdue" not in page(response)
 
 
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("placements_officer", "Emergency family"), ("virtual_school", "An emergency carer")],
+)
+def test_the_emergency_carer_is_named_only_to_those_who_may_see_households(
+    client, wigan, persona, shown, request
+):
+    household = HouseholdFactory(provider=wigan, name="Emergency family")
+    open_search(wigan, emergency_household=household, emergency_ends_at=NOW + timedelta(hours=1))
+    user = request.getfixturevalue(persona)
+
+    response = tracker(client, user)
+    _, rows = download(client, user)
+
+    [row] = response.context["rows"]
+    assert row["emergency_carer"] == shown
+    assert row["emergency_ends"] == "15 June 2026 at 11:30am"
+    assert f"{shown}<br>until 15 June 2026 at 11:30am" in page(response)
+    header, line = rows
+    assert line[header.index("Emergency carer")] == shown
+    named = persona == "placements_officer"
+    assert ("Emergency family" in page(response)) is named
+    assert ("Emergency family" in "".join(line)) is named
+
+
 def test_days_open_are_whole_days_in_london(client, wigan, placements_officer):
     # 11.30pm on 14 June in London is 10.30pm in UTC: one day open by the London calendar at
     # 00.30 on 15 June, none by UTC's.

@@ -41,7 +41,7 @@ def referral_chronology(request, pk):
     referral = referral_for_user(request.user, pk, request=request)
     children = list(referral.children.all())
     audit_names_shown(request, "child", children, f"referral {referral.pk}'s chronology")
-    entries = chronology.referral_chronology(referral)
+    entries = chronology.referral_chronology(referral, request.user)
     context = {
         "referral": referral,
         "children": children,
@@ -71,7 +71,7 @@ def child_searches(request, pk):
     _audit_referrals_shown(request, child, referrals)
     others = {c.pk: c for r in referrals for c in r.children.all() if c.pk != child.pk}
     audit_names_shown(request, "child", list(others.values()), f"child {child.pk}'s searches")
-    found = chronology.searches(referrals)
+    found = chronology.searches(referrals, request.user)
     context = {"child": child, "searches": found}
     return _respond(
         request, output, "chronology/child_searches.html", context,

@@ -120,12 +120,12 @@ def referral(request, pk):
         "sections_total": len(rules.SECTIONS),
         "answers": presenters.section_answers(referral, editable=editable),
         "search": presenters.search_decision(referral),
-        "emergency": presenters.emergency_booking(referral),
+        "emergency": presenters.emergency_booking(referral, request.user),
         "comment_requests": presenters.comment_requests(referral),
         "waiting_for": presenters.who_acts_next(referral),
         "next_action_holder": referral.next_action_holder,
         "actions": presenters.action_buttons(referral, actions),
-        "history": referral_chronology(referral),
+        "history": referral_chronology(referral, request.user),
         "summary": presenters.referral_summary(referral),
     }
     return render(request, "referrals/referral.html", context)

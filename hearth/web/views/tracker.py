@@ -4,14 +4,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import can, organisation_ids_granting
+from hearth.accounts.access import organisation_ids_granting
 from hearth.accounts.roles import Capability
 from hearth.core.deadlines import LONDON, is_overdue
 from hearth.people import vocabulary
+from hearth.referrals.carer_names import carer_name, names_carers
 from hearth.referrals.models import Referral
 from hearth.referrals.selectors import (
     TRACKER_SORTS,
@@ -19,6 +22,7 @@ from hearth.referrals.selectors import (
     emergency_carers,
     emergency_duties,
     rota_councils,
+    rota_reader_councils,
     tracker_rows,
 )
 from hearth.referrals.services import ReferralError, emergency_duty_add
@@ -78,13 +82,15 @@ class TrackerFilters(GovukForm):
         }
 
 
-def tracker_row(referral, *, today, now):
-    """One open search as the tracker shows it (and the CSV writes it)."""
+def tracker_row(referral, *, user, today, now):
+    """One open search as the tracker shows it (and the CSV writes it) to `user`: the emergency
+    carers by name only to someone who may see the council's households."""
     children = list(referral.children.all())
     opened = referral.accepted_at or referral.approved_at
     ends = referral.emergency_ends_at
     holder = referral.next_action_holder
-    carer = referral.emergency_household
+    booked = referral.emergency_household_id is not None
+    carer = carer_name(referral, named=names_carers(user, referral)) if booked else ""
     return {
         "pk": referral.pk,
         "file_reference": referral.file_reference,
@@ -100,7 +106,7 @@ def tracker_row(referral, *, today, now):
         "in_house_search": referral.get_in_house_search_display(),
         "agency_search": referral.get_agency_search_display(),
         "search_route": referral.get_search_route_display() or "Not decided",
-        "emergency_carer": carer.name if carer else "",
+        "emergency_carer": capfirst(carer),
         "emergency_ends_at": ends,
         "emergency_ends": date_time(ends) if ends else "",
         "emergency_overdue": referral.emergency_ended_at is None and is_overdue(ends, now),
@@ -155,25 +161,25 @@ def _csv_query(request):
 @requires(Capability.VIEW_CHILDREN)
 @require_GET
 def tracker(request):
-    now = timezone.now()
+    user, now = request.user, timezone.now()
     today = now.astimezone(LONDON).date()
     form = TrackerFilters(request.GET)
-    referrals = tracker_rows(request.user, **form.filters(request.user))
+    referrals = tracker_rows(user, **form.filters(user))
     if request.GET.get("format") == "csv":
-        rows = [tracker_row(referral, today=today, now=now) for referral in referrals]
+        rows = [tracker_row(referral, user=user, today=today, now=now) for referral in referrals]
         audit_list_shown(request, "referral", len(rows), "placements tracker CSV")
         return tracker_csv(rows, today)
     # A region's tracker holds thousands of searches: the screen shows them a page at a time.
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [tracker_row(referral, today=today, now=now) for referral in page.object_list]
+    rows = [tracker_row(referral, user=user, today=today, now=now) for referral in page.object_list]
     audit_list_shown(request, "referral", len(rows), f"placements tracker page {page.number}")
     context = {
         "form": form,
         "rows": rows,
         "page": page,
         "csv_query": _csv_query(request),
-        "several_councils": len(organisation_ids_granting(request.user, Capability.VIEW_CHILDREN))
-        > 1,
+        "reads_rota": bool(rota_reader_councils(user)),
+        "several_councils": len(organisation_ids_granting(user, Capability.VIEW_CHILDREN)) > 1,
     }
     return render(request, "tracker/tracker.html", context)
 
@@ -225,12 +231,12 @@ class EmergencyDutyForm(GovukForm):
         return cleaned
 
 
-def duty_row(duty, user, today):
+def duty_row(duty, today):
+    """One duty on the rota. Its readers may all open the carers' record (rota_reader_councils)."""
     household = duty.household
-    may_open = can(user, Capability.VIEW_HOUSEHOLDS, duty.authority)
     return {
         "household": household.name,
-        "household_id": household.pk if may_open else None,
+        "household_id": household.pk,
         "council": duty.authority.name,
         "starts_on": long_date(duty.starts_on),
         "ends_on": long_date(duty.ends_on),
@@ -271,7 +277,10 @@ def _add_duty(request, form):
 @requires(Capability.VIEW_CHILDREN)
 @require_http_methods(["GET", "POST"])
 def emergency_rota(request):
+    """The rota names the carers: only for those who may see the council's households too."""
     user = request.user
+    if not rota_reader_councils(user):
+        raise Http404("No such page")
     councils = rota_councils(user)
     keeps_rota = bool(councils)
     if request.method == "POST" and not keeps_rota:
@@ -284,8 +293,8 @@ def emergency_rota(request):
         if request.method == "POST" and form.is_valid() and _add_duty(request, form):
             return redirect("emergency_rota")
     current, past = emergency_duties(user, today=today)
-    current_rows = [duty_row(duty, user, today) for duty in current]
-    past_rows = [duty_row(duty, user, today) for duty in past]
+    current_rows = [duty_row(duty, today) for duty in current]
+    past_rows = [duty_row(duty, today) for duty in past]
     shown = len(current_rows) + len(past_rows)
     audit_list_shown(request, "household", shown, "emergency carer rota")
     context = {

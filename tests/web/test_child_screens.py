@@ -466,3 +466,14 @@ def test_a_council_one_does_not_work_for_cannot_be_chosen(
     response = client.post(f"{reverse('child_add')}?organisation={elsewhere.pk}", child_data())
     assert "which organisation is it for?" in page(response)
     assert not Child.objects.filter(reference="C7001").exists()
+
+
+def test_a_virtual_school_officer_sees_the_child_but_not_their_carers(
+    client, virtual_school, social_worker, child, household
+):
+    child.placed_with = household
+    child.save()
+    for user, named in ((social_worker, True), (virtual_school, False)):
+        client.force_login(user)
+        for url in (reverse("child", args=[child.pk]), reverse("children")):
+            assert (household.name in page(client.get(url))) is named, (user.username, url)

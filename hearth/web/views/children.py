@@ -5,7 +5,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import can, child_for_user, organisations_granting, referrals_for_user
+from hearth.accounts.access import (
+    can,
+    child_for_user,
+    organisation_ids_granting,
+    organisations_granting,
+    referrals_for_user,
+)
 from hearth.accounts.roles import Capability
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
@@ -38,6 +44,7 @@ def child_index(request):
     )
     context = {
         "page": page,
+        "households_shown": organisation_ids_granting(request.user, Capability.VIEW_HOUSEHOLDS),
         "search": search,
         "mine": mine,
         "can_add": bool(organisations_granting(request.user, Capability.EDIT_CHILDREN)),
@@ -59,6 +66,8 @@ def child_record(request, pk):
         "summary": child_summary(child),
         "siblings": siblings,
         "can_edit": can(request.user, Capability.EDIT_CHILDREN, child.authority),
+        # The household is a carer's record: a Virtual School officer sees the child, not the carers.
+        "shows_household": can(request.user, Capability.VIEW_HOUSEHOLDS, child.authority),
         "can_audit": can(request.user, Capability.VIEW_AUDIT, child.authority),
         "referrals": referrals,
         "may_refer": not any(r["open"] for r in referrals) and offers_referral(request.user, child),

@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from hearth.cli import accounts, backup, imports, site, worker
+from hearth.cli import accounts, allocating, backup, imports, matching, site, worker
 from hearth.cli.console import UserError, say
 
-COMMAND_MODULES = [site, accounts, imports, backup, worker]
+COMMAND_MODULES = [site, accounts, imports, backup, worker, matching, allocating]
 
 
 def build_parser():
@@ -59,6 +59,8 @@ def require_migrated_database():
 
 
 def run(args):
+    if not getattr(args, "needs_django", True):  # `hearth match` and `allocate` read only a file
+        return args.run(args) or 0
     start_django(args)
     try:
         if getattr(args, "needs_migrated_database", True):

@@ -108,7 +108,8 @@ class Candidate:
     distance_miles: float | None
     reasons: tuple[str, ...]
     concerns: tuple[str, ...]
-    support_gaps: tuple[str, ...] = ()  # needs the carers' skills do not meet: for the placement plan
+    # Needs the carers' skills do not meet: the support gaps that go in the placement plan.
+    support_gaps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from tests.cli.command import run_hearth
 
 COMMANDS = [
     ["demo"], ["migrate"], ["serve"], ["seed"], ["users"], ["token"], ["token", "create"],
-    ["authority"], ["authority", "create"], ["import"], ["backup"], ["restore"],
+    ["authority"], ["authority", "create"], ["import"], ["backup"], ["restore"], ["worker"],
+    ["match"], ["allocate"],
 ]  # fmt: skip
 
 

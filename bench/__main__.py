@@ -1,16 +1,21 @@
 """Benchmarks (not tests): `make bench`. Each figure is the median of several runs; record them in
-docs/performance.md with the machine and the command."""
+docs/performance.md with the machine and the command.
+
+`python -m bench` runs them all; `python -m bench matching` (or any of PARTS) only those named.
+"""
 
 import platform
 import statistics
+import sys
 import time
 from datetime import datetime, timedelta
 
-from bench import pages, referrals
+from bench import matching, pages, referrals
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
 RUNS = 7
+PARTS = ("postcodes", "screens", "matching")
 
 
 def _median_seconds(work):
@@ -54,15 +59,35 @@ def bench_working_day_deadlines():
 
 
 def _show(label, value, unit):
-    shown = {"s": f"{value:,.3f} s", "ms": f"{value:,.1f} ms"}.get(unit, f"{value:,.0f}{unit}")
+    shown = {"s": f"{value:,.3f} s", "ms": f"{value:,.1f} ms", "score": f"{value:,.2f}"}.get(
+        unit, f"{value:,.0f}{unit}"
+    )
     print(f"{label}: {shown}")
 
 
-def main():
+def main(parts=None):
+    parts = parts or sys.argv[1:] or PARTS
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown:
+        sys.exit(
+            f"not a part of the benchmarks: {', '.join(unknown)} (choose from {', '.join(PARTS)})"
+        )
     print(f"Hearth benchmarks on {platform.machine()}, Python {platform.python_version()}")
+    if "postcodes" in parts:
+        bench_postcodes()
+    if "screens" in parts:
+        bench_screens()
+    if "matching" in parts:
+        bench_matching()
+
+
+def bench_postcodes():
     print(f"Postcodes and deadlines (median of {RUNS} runs):")
     for bench in (bench_postcode_letter_load, bench_postcode_lookups, bench_working_day_deadlines):
         _show(*bench())
+
+
+def bench_screens():
     print("Screens and API on the default synthetic data, in-process (median of 15 requests):")
     for result in pages.run():
         _show(*result)
@@ -74,6 +99,17 @@ def main():
         "their own (median of 15 requests):"
     )
     for result in referrals.run_regional():
+        _show(*result)
+
+
+def bench_matching():
+    print(
+        f"Matching engine on synthetic Greater Manchester scenarios, in process (median of "
+        f"{matching.RANK_RUNS} runs for assess and the best {matching.SHOWN}, "
+        f"{matching.EXPLAIN_ALL_RUNS} for every household explained, "
+        f"{matching.BUILD_RUNS} for the index, {matching.ALLOCATE_RUNS} for each allocation):"
+    )
+    for result in matching.run():
         _show(*result)
 
 

@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
+from django.db.models import Count
 from django.utils import timezone
 
 from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
 from hearth.audit.services import synthetic_history
 from hearth.people.forms import age_on
-from hearth.people.models import Child, Household
+from hearth.people.models import Child, Household, SiblingGroup
 from hearth.people.selectors import with_free_places
 from hearth.referrals import services
 from hearth.referrals.models import EmergencyDuty
@@ -146,21 +147,21 @@ def _children_of(authority, social_worker, count, *, taken, min_age=0, max_age=1
 
 
 def _sibling_group(authority, size, taken):
-    for child in (
-        Child.objects.filter(authority=authority, sibling_group__isnull=False)
-        .exclude(pk__in=taken)
-        .select_related("team__manager", "social_worker")
+    """The first sibling group of `size` children, none taken, with a social worker: one query."""
+    group = (
+        SiblingGroup.objects.filter(authority=authority)
+        .annotate(size=Count("children"))
+        .filter(size=size)
+        .exclude(children__in=taken)
+        .exclude(children__social_worker__isnull=True)
         .order_by("reference")
-    ):
-        group = list(
-            Child.objects.filter(sibling_group_id=child.sibling_group_id).select_related(
-                "team__manager", "social_worker"
-            )
-        )
-        if len(group) == size and child.social_worker_id is not None:
-            taken.update(c.pk for c in group)
-            return group
-    return []
+        .first()
+    )
+    if group is None:
+        return []
+    children = list(group.children.select_related("team__manager", "social_worker"))
+    taken.update(child.pk for child in children)
+    return children
 
 
 def _emergency_home(authority):

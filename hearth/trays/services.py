@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import Membership, User
 from hearth.trays.models import OutgoingEmail, WorkItem
-
-WORK_TRAY_PATH = "/work-tray/"
 
 
 @transaction.atomic
@@ -64,7 +63,7 @@ def recipients_of(item):
 
 
 def _announcement(item):
-    link = settings.HEARTH_BASE_URL.rstrip("/") + WORK_TRAY_PATH
+    link = settings.HEARTH_BASE_URL.rstrip("/") + reverse("work_tray")
     lines = [
         f"Something is waiting for you in Hearth: {item.get_kind_display().lower()}.",
         "",

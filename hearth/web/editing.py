@@ -4,6 +4,7 @@ from, and a save made after someone else's is refused rather than silently overw
 from django import forms
 from django.contrib import messages
 
+from hearth.accounts.access import primary_organisation
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.people.services import EditConflict
@@ -23,6 +24,16 @@ def audit_names_shown(request, record_type, records, where):
         audit_record(
             user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
             request=request, detail=f"{len(records)} shown on {where}",
+        )  # fmt: skip
+
+
+def audit_list_shown(request, record_type, count, where):
+    """Names shown in a list (a referral's title names its children): one audit row for the list."""
+    if count:
+        audit_record(
+            user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
+            organisation=primary_organisation(request.user), request=request,
+            detail=f"{where}, {count} shown",
         )  # fmt: skip
 
 

@@ -28,9 +28,9 @@ from hearth.referrals.selectors import (
 from hearth.referrals.services import ReferralError, emergency_duty_add
 from hearth.web.decorators import requires
 from hearth.web.downloads import csv_download
+from hearth.web.editing import audit_list_shown
 from hearth.web.forms import GovukDateField, GovukForm
 from hearth.web.presenters import age, date_time, long_date
-from hearth.web.views.trays import audit_list_shown
 
 ANY = [("", "Any")]
 PAGE_SIZE = 50

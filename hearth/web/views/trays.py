@@ -5,12 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from hearth.accounts.access import primary_organisation
-from hearth.audit.models import AuditEvent
-from hearth.audit.services import audit_record
 from hearth.core.deadlines import is_overdue
 from hearth.trays.selectors import team_tray_for_user, teams_managed_by, tray_for_user
 from hearth.web.decorators import signed_in
+from hearth.web.editing import audit_list_shown
 from hearth.web.presenters import date_time, role_label
 
 PAGE_SIZE = 50
@@ -39,16 +37,6 @@ def tray_row(item, user, now):
         "due": date_time(item.due_at) if item.due_at else "",
         "overdue": is_overdue(item.due_at, now),
     }
-
-
-def audit_list_shown(request, record_type, count, where):
-    """Names shown in a list (a referral's title names its children): one audit row for the list."""
-    if count:
-        audit_record(
-            user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
-            organisation=primary_organisation(request.user), request=request,
-            detail=f"{where}, {count} shown",
-        )  # fmt: skip
 
 
 @signed_in

@@ -10,6 +10,9 @@ children spread over Greater Manchester's postcode districts, with England's nat
   week); each with the children placed and the total score of the optimum and of first come,
   first served (today's practice), and the difference; then that difference on the same sizes
   generated from five other seeds, since one scenario may happen to suit first come, first served.
+  With splitting allowed, how many sibling groups the optimum splits, and how many of those no
+  household could take whole (the rest are split because the parts' better homes outweigh what
+  being apart costs on the `together` factor).
 
 No database and no Django: the engine is plain Python.
 """
@@ -17,7 +20,7 @@ No database and no Django: the engine is plain Python.
 import statistics
 import time
 
-from hearth.matching.allocate import allocate
+from hearth.matching.allocate import allocate, sibling_groups
 from hearth.matching.generate import generate, sibling_group
 from hearth.matching.model import Policy
 from hearth.matching.rank import HouseholdIndex, assess, rank
@@ -110,23 +113,58 @@ def run_allocations():
                 "score",
             ),
         ]
+        if split:
+            split_groups, none_whole = _groups_split(allocation, scenario, policy)
+            results.append(
+                (
+                    f"    optimum: sibling groups split (of {groups}; {none_whole} of them no "
+                    "household can take whole)",
+                    split_groups,
+                    " groups",
+                )
+            )
         results += _other_seeds(children_count, households_count, policy)
     return results
+
+
+def _groups_split(allocation, scenario, policy):
+    """(sibling groups the allocation splits, how many of them no household can take whole)."""
+    group_of = {child.id: child.sibling_group for child in scenario.children}
+    split = {group_of[a.children[0]] for a in allocation.assignments if a.split}
+    index = HouseholdIndex.build(scenario.households)
+    whole = {group[0].sibling_group: group for group in sibling_groups(scenario.children)}
+    none_whole = sum(
+        not assess(index, whole[name], policy, scenario.as_of).feasible.any() for name in split
+    )
+    return len(split), none_whole
 
 
 def _other_seeds(children_count, households_count, policy):
     """How many more children the optimum places than first come, first served, and how much
     higher its total score is, on the same sizes generated from each of OTHER_SEEDS."""
-    more, higher = [], []
+    more, higher, split = [], [], []
     for seed in OTHER_SEEDS:
         scenario = generate(households=households_count, children=children_count, seed=seed)
         allocation = allocate(scenario.children, scenario.households, policy, scenario.as_of)
         best, greedy = allocation.objective, allocation.greedy
         more.append(best.children_placed - greedy.children_placed)
         higher.append(best.total_score - greedy.total_score)
-    seeds = (
-        f"    seeds {OTHER_SEEDS[0]} to {OTHER_SEEDS[-1]}, optimum minus first come, first served"
-    )
+        groups = len({child.sibling_group for child in scenario.children if child.sibling_group})
+        split.append((*_groups_split(allocation, scenario, policy), groups))
+    seeds = f"    seeds {OTHER_SEEDS[0]} to {OTHER_SEEDS[-1]}"
+    split_lines = []
+    if policy.allow_sibling_split:
+        each = ", ".join(
+            f"{count} of {groups} ({none} none whole)" for count, none, groups in split
+        )
+        split_lines.append(
+            (
+                f"{seeds}, optimum: sibling groups split (median; each: {each})",
+                statistics.median(count for count, _, _ in split),
+                " groups",
+            )
+        )
+    seeds += ", optimum minus first come, first served"
     return [
         (
             f"{seeds}: children placed (median; each: {', '.join(map(str, more))})",
@@ -138,6 +176,7 @@ def _other_seeds(children_count, households_count, policy):
             statistics.median(higher),
             "score",
         ),
+        *split_lines,
     ]
 
 

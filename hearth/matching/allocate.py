@@ -6,7 +6,9 @@ group of three to a child who had ten other homes. `allocate` decides for all of
 
 - it places as many children as possible and, among the ways of doing that, maximises the total
   score: each child placed adds the score `hearth match` gives their group (or sub-group) in that
-  household, so a group of three placed with a score of 0.8 adds 2.4;
+  household, so a group of three placed with a score of 0.8 adds 2.4; a sub-group is scored as
+  part of its whole sibling group, lower on keeping them together (the `together` factor), so a
+  split is chosen only when it places more children or its better homes outweigh that;
 - no household receives more children than its free places; a child who must be the only child
   (or, when risks are a bar, a child who is a risk to other children) goes to a household that
   receives no one else; with risks as a bar, a child who is a risk to younger children never
@@ -174,6 +176,9 @@ class _Options:
     def __init__(self, index, children, policy, as_of, keep):
         self.index, self.children, self.groups = index, children, sibling_groups(children)
         self.position = {child.id: number for number, child in enumerate(children)}
+        # Child -> the size of their whole sibling group: a sub-group is scored as part of it, so
+        # splitting brothers and sisters costs score (the `together` factor).
+        self.whole_size = {child.id: len(group) for group in self.groups for child in group}
         self.policy, self.as_of, self.keep = policy, as_of, keep
         self.sub_groups = []
         self.of_group = []  # group -> positions of its sub-groups in self.sub_groups
@@ -195,7 +200,9 @@ class _Options:
         return greedy
 
     def assess(self, children):
-        return assess(self.index, children, self.policy, self.as_of)
+        """`children` (a group or part of one) scored as part of their whole sibling group."""
+        whole_size = self.whole_size[children[0].id]
+        return assess(self.index, children, self.policy, self.as_of, whole_size=whole_size)
 
     def _sub_group(self, number, block):
         children = [self.groups[number][member] for member in block]

@@ -177,9 +177,13 @@ def _kinship(found, household, group, policy, distance):
         found.reasons.append(f"connected carers approved for {listed(named)}")
 
 
-def _siblings_together(found, household, group, policy, distance):
-    if group.size > 1:
-        found.reasons.append(f"keeps the {group.size} siblings together")
+def _together(found, household, group, policy, distance):
+    if group.size < group.whole:
+        found.concerns.append(
+            f"splits the brothers and sisters: {group.size} of {group.whole} together here"
+        )
+    elif group.size > 1:
+        found.reasons.append(f"keeps all {group.size} brothers and sisters together")
 
 
 def _needs(found, household, group, policy, distance):
@@ -292,7 +296,7 @@ def _identity(found, household, group, policy, distance):
 # needs, then the practicalities.
 FACTOR_WORDS = (
     _kinship,
-    _siblings_together,
+    _together,
     _needs,
     _distance,
     _in_house,

@@ -75,6 +75,8 @@ def values(index, group, policy, *, distance, named):
             index.in_house, 1.0, cost_reference / (cost_reference + index.weekly_cost)
         ),
         "household_size": (index.placed + group.size <= policy.fostering_limit).astype(float),
+        # The same for every household: the share of the sibling group placed here together.
+        "together": np.full(len(index), group.size / group.whole),
     }
 
 

@@ -87,6 +87,7 @@ DEFAULT_WEIGHTS = {
     "experience": 1.0,
     "cost": 1.0,
     "household_size": 1.0,
+    "together": 4.0,  # brothers and sisters kept together: splitting a group costs score
 }
 
 

@@ -117,9 +117,14 @@ class Assessment:
     broken: dict  # rule name -> bool: where that rule is broken
 
 
-def assess(index, children, policy, as_of):
-    """Check the hard rules and score every household for `children`, placed together."""
-    group = Group.of(children, as_of)
+def assess(index, children, policy, as_of, *, whole_size=None):
+    """Check the hard rules and score every household for `children`, placed together.
+
+    `whole_size`: the number of children in their whole sibling group when `children` are only
+    part of it (a split), which scores lower on keeping brothers and sisters together; by default
+    `children` are the whole group.
+    """
+    group = Group.of(children, as_of, whole_size)
     weights = factors.weights(policy)
     named = rules.named_count(index, group)
     broken = rules.broken_rules(index, group, policy, named=named)
@@ -170,7 +175,8 @@ def rank(index, children, policy, as_of, *, explain_all=True, limit=None):
     a screen showing the best few needs at national scale. When no household can take a sibling
     group whole and the policy allows splitting, the best ways to split it are given.
     """
-    assessment = assess(index, children, policy, as_of)
+    children = tuple(children)
+    assessment = assess(index, children, policy, as_of, whole_size=len(children))
     group = assessment.group
     candidates = tuple(
         _candidate(index, assessment, policy, number)
@@ -179,7 +185,7 @@ def rank(index, children, policy, as_of, *, explain_all=True, limit=None):
     excluded = _excluded(index, assessment) if explain_all else ()
     splits = ()
     if group.size > 1 and policy.allow_sibling_split and not assessment.feasible.any():
-        splits = best_splits(group.children, _options_for(index, policy, as_of))
+        splits = best_splits(group.children, _options_for(index, policy, as_of, group.size))
     return Ranking(group.ids, candidates, excluded, splits)
 
 
@@ -213,11 +219,12 @@ def _excluded(index, assessment):
     )
 
 
-def _options_for(index, policy, as_of):
-    """For splitting: the best `count` (household id, score) that can take a sub-group."""
+def _options_for(index, policy, as_of, whole_size):
+    """For splitting a group of `whole_size`: the best `count` (household id, score) that can take
+    a sub-group, each scored as part of the whole group (lower on keeping them together)."""
 
     def options_for(sub_group, count):
-        assessment = assess(index, sub_group, policy, as_of)
+        assessment = assess(index, sub_group, policy, as_of, whole_size=whole_size)
         return [
             (index.households[number].id, float(assessment.score[number]))
             for number in best_first(assessment, policy, count).tolist()

@@ -50,17 +50,29 @@ class Group:
 
     children: tuple[Child, ...]
     as_of: date
+    whole_size: int  # the children in the whole sibling group these are (part of)
 
     @classmethod
-    def of(cls, children, as_of):
+    def of(cls, children, as_of, whole_size=None):
+        """`whole_size`: how many children the whole sibling group has, when `children` are part
+        of a split group; by default the group is `children`, whole."""
         children = tuple(children)
         if not children:
             raise ValueError("matching needs at least one child")
-        return cls(children, as_of)
+        if whole_size is None:
+            whole_size = len(children)
+        if whole_size < len(children):
+            raise ValueError("a sibling group cannot have fewer children than a part of it")
+        return cls(children, as_of, whole_size)
 
     @property
     def size(self):
         return len(self.children)
+
+    @property
+    def whole(self):
+        """The size of the whole sibling group (the group itself when it is not split)."""
+        return self.whole_size
 
     @property
     def ids(self):

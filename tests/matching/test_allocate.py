@@ -14,7 +14,7 @@ from hearth.matching.allocate import (
     sibling_groups,
     sub_groups,
 )
-from hearth.matching.model import IN_HOUSE, PlacedChild, Policy
+from hearth.matching.model import DEFAULT_WEIGHTS, IN_HOUSE, PlacedChild, Policy
 from hearth.matching.rank import HouseholdIndex, assess
 from tests.matching import AS_OF, born, child, household, miles_east, ranking
 
@@ -56,16 +56,18 @@ def test_more_children_are_placed_than_first_come_first_served():
 
 
 def test_one_more_child_outweighs_any_difference_in_score():
-    # H1 suits C3 well and the siblings poorly: the two of them score less in total than C3 alone.
+    # H1 suits C3 well and the siblings poorly (far away, needs unmet, a child placed there is a
+    # risk to younger children): the two of them score less in total than C3 alone.
     home = household(
-        "H1", max_children=2, provider="Far Agency", weekly_cost=1400, skills={"autism"}
-    )
+        "H1", max_children=3, provider="Far Agency", weekly_cost=1400, skills={"autism"},
+        children_placed=[PlacedChild(born(10), frozenset({RISK_TO_YOUNGER}))],
+    )  # fmt: skip
     far = miles_east(60)
     siblings = [
         child("C1", needs={"self_harm"}, sibling_group="G1", location=far),
         child("C2", age=6, needs={"self_harm"}, sibling_group="G1", location=far),
     ]
-    alone = child("C3", needs={"autism"})
+    alone = child("C3", age=12, needs={"autism"})
     (group_score,) = [c.score for c in ranking([home], siblings).candidates]
     (alone_score,) = [c.score for c in ranking([home], [alone]).candidates]
     assert 2 * group_score < alone_score
@@ -158,6 +160,51 @@ def test_with_splitting_allowed_the_parts_go_to_different_households_and_are_lab
     assert label.startswith("sibling group G1 split: ")
     assert all(a.split == label for a in result.assignments)
     assert "together with H1" in label
+
+
+def test_splitting_costs_score_so_a_slightly_better_fit_apart_does_not_split_a_group():
+    # H2 and H3, next door, each suit one child a little better than H1, 10 miles away, suits the
+    # pair; only the `together` factor (each child of a pair split apart keeps half) makes
+    # keeping them together the better total.
+    homes = [
+        household("H1", max_children=2, location=miles_east(10)),
+        household("H2", max_children=1),
+        household("H3", max_children=1),
+    ]
+    siblings = [child("C1", sibling_group="G1"), child("C2", age=5, sibling_group="G1")]
+    splitting = Policy(allow_sibling_split=True)
+    without_together = Policy(allow_sibling_split=True, weights={**DEFAULT_WEIGHTS, "together": 0})
+
+    result = allocate(siblings, homes, splitting, AS_OF)
+    apart = allocate(siblings, homes, without_together, AS_OF)
+
+    assert [(a.children, a.household, a.split) for a in result.assignments] == [
+        (("C1", "C2"), "H1", None)
+    ]
+    (whole,) = ranking(homes, siblings, splitting).candidates
+    assert result.objective.total_score == pytest.approx(2 * whole.score)
+    assert "keeps all 2 brothers and sisters together" in whole.reasons
+    assert sorted(a.household for a in apart.assignments) == ["H2", "H3"]
+    assert all(a.split for a in apart.assignments)
+    check_allocation(result, siblings, homes, splitting)
+
+
+def test_a_much_better_fit_apart_still_splits_a_group_when_the_policy_allows():
+    # H1 is 60 miles away: what the two children gain next door outweighs being apart.
+    homes = [
+        household("H1", max_children=2, location=miles_east(60)),
+        household("H2", max_children=1),
+        household("H3", max_children=1),
+    ]
+    siblings = [child("C1", sibling_group="G1"), child("C2", age=5, sibling_group="G1")]
+    splitting = Policy(allow_sibling_split=True)
+
+    result = allocate(siblings, homes, splitting, AS_OF)
+
+    assert sorted(a.household for a in result.assignments) == ["H2", "H3"]
+    (whole,) = ranking(homes, siblings, splitting).candidates
+    assert whole.score < min(a.score for a in result.assignments)
+    check_allocation(result, siblings, homes, splitting)
 
 
 def test_a_split_uses_only_sub_groups_a_household_can_take():
@@ -415,7 +462,7 @@ def _plans(index, group, policy):
 
     def homes_for(block):
         if block not in options:
-            found = assess(index, block, policy, AS_OF)
+            found = assess(index, block, policy, AS_OF, whole_size=len(group))
             options[block] = [
                 (n, float(found.score[n])) for n in range(len(index)) if found.feasible[n]
             ]
@@ -496,9 +543,10 @@ def check_allocation(result, children, households, policy):
     assert sorted(assigned + left) == sorted(by_id)
     assert all(u.reasons for u in result.unassigned)
     taken = {n: [] for n in range(len(households))}
+    whole_size = {c.id: len(group) for group in sibling_groups(children) for c in group}
     for a in result.assignments:
         block = tuple(by_id[c] for c in a.children)
-        found = assess(index, block, policy, AS_OF)
+        found = assess(index, block, policy, AS_OF, whole_size=whole_size[block[0].id])
         number = homes[a.household]
         assert found.feasible[number], a
         assert a.score == pytest.approx(float(found.score[number]))

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from hearth.matching.explain import explain_candidate
 from hearth.matching.factors import weighted_score, weights
 from hearth.matching.model import DEFAULT_WEIGHTS, Location, Policy
 from hearth.matching.places import distance_miles
@@ -104,11 +105,52 @@ def test_a_group_is_as_far_as_its_farthest_child():
 # Siblings, in-house, kinship ----------------------------------------------------------------------
 
 
-def test_a_group_placed_whole_keeps_the_siblings_together():
-    found = explained(household(), [child("C1"), child("C2"), child("C3")])
+def test_a_group_placed_whole_keeps_the_brothers_and_sisters_together():
+    group = [child("C1"), child("C2"), child("C3")]
 
-    assert "keeps the 3 siblings together" in found.reasons
-    assert not any("siblings" in reason for reason in explained(household()).reasons)
+    found = explained(household(), group)
+
+    assert factor("together", household(), group) == 1
+    assert "keeps all 3 brothers and sisters together" in found.reasons
+    assert not any("brothers and sisters" in concern for concern in found.concerns)
+
+
+def test_a_child_on_their_own_is_not_split_from_anyone_and_nothing_is_said():
+    found = explained(household())
+
+    assert factor("together", household()) == 1
+    assert not any("brothers and sisters" in said for said in found.reasons + found.concerns)
+
+
+def test_part_of_a_split_group_scores_its_share_of_the_group_and_says_it_splits_them():
+    home = household()
+    group = [child("C1"), child("C2"), child("C3")]
+    index = HouseholdIndex.build([home])
+
+    part = assess(index, group[:2], Policy(), AS_OF, whole_size=3)
+    alone = assess(index, group[2:], Policy(), AS_OF, whole_size=3)
+    whole_pair = assess(index, group[:2], Policy(), AS_OF)
+
+    assert part.group.whole == 3 and whole_pair.group.whole == 2
+    assert float(part.factors["together"][0]) == pytest.approx(2 / 3)
+    assert float(alone.factors["together"][0]) == pytest.approx(1 / 3)
+    assert float(whole_pair.factors["together"][0]) == 1
+    # Everything else the same, the pair scores a third of the factor's weight less as a part.
+    assert float(whole_pair.score[0] - part.score[0]) == pytest.approx(
+        DEFAULT_WEIGHTS["together"] / 3 / sum(DEFAULT_WEIGHTS.values())
+    )
+    found = explain_candidate(home, part.group, Policy(), 0.0)
+    assert "splits the brothers and sisters: 2 of 3 together here" in found.concerns
+    assert not any("brothers and sisters" in reason for reason in found.reasons)
+    found = explain_candidate(home, alone.group, Policy(), 0.0)
+    assert "splits the brothers and sisters: 1 of 3 together here" in found.concerns
+
+
+def test_a_whole_group_cannot_be_smaller_than_its_part():
+    index = HouseholdIndex.build([household()])
+
+    with pytest.raises(ValueError, match="fewer children than a part"):
+        assess(index, [child("C1"), child("C2")], Policy(), AS_OF, whole_size=1)
 
 
 def test_in_house_carers_score_on_in_house_first_and_agencies_are_told_why_they_do_not():
@@ -286,12 +328,13 @@ def test_score_is_the_weighted_mean_of_the_factors():
     values = {name: float(found.factors[name][0]) for name in DEFAULT_WEIGHTS}
     assert values == {
         "needs": 0.5, "distance": 0.5, "in_house": 0, "kinship": 0, "identity": 0.5,
-        "risk": 1, "experience": 0.5, "cost": 0.5, "household_size": 1,
+        "risk": 1, "experience": 0.5, "cost": 0.5, "household_size": 1, "together": 1,
     }  # fmt: skip
     expected = sum(DEFAULT_WEIGHTS[n] * v for n, v in values.items()) / sum(
         DEFAULT_WEIGHTS.values()
     )
     assert float(found.score[0]) == pytest.approx(expected)
+    assert sum(DEFAULT_WEIGHTS.values()) == 22  # as docs/matching.md gives them
 
 
 def test_a_policy_may_change_the_weights():

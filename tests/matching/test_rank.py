@@ -152,8 +152,11 @@ def test_a_group_no_household_can_take_whole_gets_labelled_splits():
         (("C1", "C2"), "H1"),
         (("C3",), "H2"),
     ]
-    pair_score = candidate(ranking(homes, group[:2]), "H1").score
-    single_score = candidate(ranking(homes, group[2:]), "H2").score
+    # Each part is scored as part of the group of three, as `assess` scores it with whole_size.
+    index = HouseholdIndex.build(homes)
+    pair_score = float(assess(index, group[:2], Policy(), AS_OF, whole_size=3).score[0])
+    single_score = float(assess(index, group[2:], Policy(), AS_OF, whole_size=3).score[1])
+    assert pair_score < candidate(ranking(homes, group[:2]), "H1").score  # kept less together
     assert first.parts[0][2] == pytest.approx(pair_score)
     assert first.score == pytest.approx((2 * pair_score + single_score) / 3)
 
@@ -227,7 +230,7 @@ def _brute_force_best(index, group, policy):
             continue
         options = []
         for block in partition:
-            found = assess(index, block, policy, AS_OF)
+            found = assess(index, block, policy, AS_OF, whole_size=len(group))
             options.append([None] + [int(n) for n in np.flatnonzero(found.feasible)])
             scores = found.score
             options[-1] = [(n, 0.0 if n is None else float(scores[n])) for n in options[-1]]

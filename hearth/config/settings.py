@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "hearth.audit",
     "hearth.people",
     "hearth.referrals",
+    "hearth.search",
     "hearth.trays",
     "hearth.web",
     "hearth.api",

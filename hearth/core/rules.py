@@ -150,6 +150,13 @@ THRESHOLDS = [
         "Supervisory visits for settled long-term carers, weeks",
         "002",
     ),
+    Threshold(
+        "distance_limit_miles",
+        20,
+        "Distance from school or family above which a home is a concern, miles (Hearth's default)",
+        "004",
+    ),
+    Threshold("fostering_limit", 3, "The usual limit of fostered children in one household", "002"),
 ]
 THRESHOLDS_BY_NAME = {t.name: t for t in THRESHOLDS}
 
@@ -208,4 +215,9 @@ SWITCHES = {
         "Offer in-house carers before agencies; declining one needs a recorded reason (001)",
     ),
     "allow_sibling_split": (False, "Matching may propose splitting a sibling group (000, 002)"),
+    "risk_to_younger_children_bars": (
+        False,
+        "A risk between a child and the children already placed (such as a risk to younger "
+        "children) excludes a household, rather than being a concern",
+    ),
 }

@@ -15,6 +15,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved, awaiting screening"
     RETURNED = "returned", "Returned to social worker"
     SEARCHING = "searching", "Searching"
+    MATCHED = "matched", "Matched: placement being arranged"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
@@ -41,6 +42,7 @@ class Referral(models.Model):
         NOT_STARTED = "not_started", "Not started"
         SEARCHING = "searching", "Searching"
         OFFERS = "offers", "Offers received"
+        MATCHED = "matched", "Match agreed"
         NOT_NEEDED = "not_needed", "Not needed"
 
     authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="referrals")

@@ -21,6 +21,7 @@ from hearth.referrals.models import EmergencyDuty, Status
 TRACKER_STATUSES = {
     Status.APPROVED: Status.APPROVED.label,
     Status.SEARCHING: Status.SEARCHING.label,
+    Status.MATCHED: "Matched",
     Status.RETURNED: Status.RETURNED.label,
 }
 TRACKER_SORTS = {
@@ -33,9 +34,10 @@ PAST_DUTIES_SHOWN = 10
 
 
 def on_the_tracker(referrals):
-    """Open searches: approved (awaiting screening), searching, or returned at screening."""
+    """Open searches: approved (awaiting screening), searching, matched (the placement is being
+    arranged), or returned at screening."""
     return referrals.filter(
-        Q(status__in=[Status.APPROVED, Status.SEARCHING])
+        Q(status__in=[Status.APPROVED, Status.SEARCHING, Status.MATCHED])
         | Q(status=Status.RETURNED, returned_from=Status.APPROVED)
     )
 

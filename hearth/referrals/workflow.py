@@ -27,6 +27,7 @@ OPEN_STATUSES = (
     Status.APPROVED,
     Status.RETURNED,
     Status.SEARCHING,
+    Status.MATCHED,
 )
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 MANAGER_ROLES = frozenset(
@@ -152,13 +153,14 @@ ACTIONS = {
         Action(
             "log_contact", "Record a contact",
             (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
-             Status.SEARCHING), None, "involved",
+             Status.SEARCHING, Status.MATCHED), None, "involved",
             (Field("contact", "How", "choice", choices=("phone", "email", "meeting", "visit")),
              Field("comment", "What was said or agreed")),
             "Record a phone call, email or meeting about the referral.",
         ),
         Action(
-            "set_next_action", "Set the next action", (Status.APPROVED, Status.SEARCHING), None,
+            "set_next_action", "Set the next action",
+            (Status.APPROVED, Status.SEARCHING, Status.MATCHED), None,
             "placements",
             (Field("comment", "Next action"), Field("holder", "Who holds it", "user")),
             "What happens next in the search, and who holds it (shown on the tracker).",

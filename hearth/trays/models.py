@@ -23,6 +23,11 @@ class WorkItem(models.Model):
         URGENT_REFERRAL = "urgent_referral", "Urgent referral on its way"
         RETURN_CALL = "return_call", "Phone the social worker about a returned urgent referral"
         EMERGENCY_ENDING = "emergency_ending", "Emergency placement ends"
+        CARER_OFFER = "carer_offer", "Carers offer a home: read their profile and talk to them"
+        OFFER_CONSULTATION = "offer_consultation", "Concerns asked about carers who offer a home"
+        SPLIT_AGREEMENT = "split_agreement", "Agree how brothers and sisters are to be placed"
+        MATCHING_FORM = "matching_form", "Complete the matching form"
+        MATCHING_SIGN_OFF = "matching_sign_off", "Sign off the matching form"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="work_items"

@@ -40,11 +40,14 @@ def item_open(
 
 
 @transaction.atomic
-def items_close(*, referral, by, kinds=None):
-    """Close the referral's open items (of `kinds`, or all); the step they waited for is done."""
+def items_close(*, referral, by, kinds=None, user=None):
+    """Close the referral's open items (of `kinds`, or all; only `user`'s own when given): the
+    step they waited for is done."""
     items = WorkItem.objects.filter(referral=referral, closed_at__isnull=True)
     if kinds is not None:
         items = items.filter(kind__in=kinds)
+    if user is not None:
+        items = items.filter(assigned_user=user)
     return items.update(closed_at=timezone.now(), closed_by=by)
 
 

@@ -5,7 +5,9 @@ Each step becomes one plain row: when (Europe/London), who (name and the role th
 happened in a sentence, the status before and after, and the comment made with it. Requests for
 the IRO's or the Virtual School's comments, and their answers, are history rows of their own
 (`request_comments` with the question, `comment` with the answer), so `CommentRequest` adds nothing
-here.
+here. So are the in-house search's steps (`hearth.search.services`): each contact with carers, each
+offer's conversation, questions answered, decision and withdrawal, the split and the match; the
+carers are named only to readers who may see the council's households.
 """
 
 from collections import defaultdict
@@ -19,6 +21,7 @@ from hearth.referrals.carer_names import UNNAMED as UNNAMED_CARER
 from hearth.referrals.carer_names import detail_shown, names_carers
 from hearth.referrals.models import CommentRequest, Referral, ReferralEvent, Status
 from hearth.referrals.workflow import ACTIONS
+from hearth.search.vocabulary import DECLINE_REASONS
 
 LONDON = ZoneInfo("Europe/London")
 CSV_HEADER = [
@@ -232,6 +235,75 @@ def _next_action(detail, who, holders):
     return "Next action set" + (f", held by {holders.get(holder, holder)}" if holder else "")
 
 
+# The in-house search (hearth.search): contacts with carers, their offers and the match ----------------
+
+CARERS_UNNAMED = "a carer household"
+CONTACTS_SAID = {
+    "offers": "they offer a home",
+    "declines": "they decline",
+    "no_answer": "no answer",
+    "message_left": "message left",
+}
+ASKED_AS = {"social_worker": "The social worker", "iro": "The IRO"}
+SPLIT_ROLES = {"social_worker": "social worker", "team_manager": "team manager"}
+
+
+def _carers(detail):
+    """The household by name and reference, as the reader may see it."""
+    name, reference = detail.get("household_name"), detail.get("household")
+    if not name:
+        return CARERS_UNNAMED
+    return f"{name} ({reference})" if reference else name
+
+
+def _names(names):
+    names = list(names)
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return "".join(names)
+
+
+def _carer_contact(detail, who, holders):
+    outcome = detail.get("outcome", "")
+    said = CONTACTS_SAID.get(outcome, outcome.replace("_", " "))
+    if outcome == "offers" and detail.get("children"):
+        said += f" for {_names(detail['children'])}"
+    reason = detail.get("reason")
+    if outcome == "declines" and reason:
+        said += f" ({DECLINE_REASONS.get(reason, reason).lower()})"
+    return f"Contact with {_carers(detail)} by {who}: {said}"
+
+
+def _consultation_answered(detail, who, holders):
+    asked = ASKED_AS.get(detail.get("asked_as"), "The worker")
+    concerns = "concerns" if detail.get("has_concerns") else "no concerns"
+    sentence = f"{asked} of a child living with {_carers(detail)} answered: {concerns}"
+    if detail.get("recorded_from"):
+        sentence += f"; recorded by {who} from {detail['recorded_from']}"
+    return sentence
+
+
+def _split_proposed(detail, who, holders):
+    parts = detail.get("parts") or []
+    if not parts:
+        return f"Split proposed by {who}"
+    return f"Split proposed by {who}, in {len(parts)} homes: " + "; ".join(map(_names, parts))
+
+
+def _split_agreed(detail, who, holders):
+    role = SPLIT_ROLES.get(detail.get("as_role"), "")
+    sentence = f"Split agreed by {who}" + (f" as {role}" if role else "")
+    return sentence + ("; the split is agreed" if detail.get("agreed") else "")
+
+
+def _matched(detail, who, holders):
+    children = detail.get("children")
+    sentence = f"Matched with {_carers(detail)}"
+    sentence += f" for {_names(children)}" if children else ""
+    sentence += f": matching form signed off by {who}"
+    return sentence + ("; every child is matched" if detail.get("referral_matched") else "")
+
+
 SENTENCES = {
     "create": lambda detail, who, holders: f"Referral started by {who}",
     "submit": lambda detail, who, holders: f"Sent to the team manager by {who}",
@@ -248,6 +320,24 @@ SENTENCES = {
     "end_emergency": _emergency_ended,
     "log_contact": _contact,
     "set_next_action": _next_action,
+    "carer_contact": _carer_contact,
+    "offer_conversation": lambda detail, who, holders: (
+        f"Conversation with {_carers(detail)} about their offer recorded by {who}"
+    ),
+    "consultation_answered": _consultation_answered,
+    "offer_agreed": lambda detail, who, holders: f"Offer from {_carers(detail)} agreed by {who}",
+    "offer_declined": lambda detail, who, holders: (
+        f"Offer from {_carers(detail)} declined by {who}"
+    ),
+    "offer_withdrawn": lambda detail, who, holders: (
+        f"Offer from {_carers(detail)} withdrawn by the carers; recorded by {who}"
+    ),
+    "split_proposed": _split_proposed,
+    "split_agreed": _split_agreed,
+    "matching_form_submitted": lambda detail, who, holders: (
+        f"Matching form for {_carers(detail)} sent for sign-off by {who}"
+    ),
+    "matched": _matched,
 }
 
 

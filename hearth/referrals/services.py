@@ -49,6 +49,16 @@ def _record(referral, *, action, by, from_status, comment="", detail=None, role=
     )  # fmt: skip
 
 
+def record_event(*, referral, action, by, from_status=None, comment="", detail=None, role=""):
+    """Append a step taken outside the transition table (the search's contacts, offers, splits and
+    match) to the referral's history. The status after is the referral's as it stands; `from_status`
+    defaults to it, for a step that does not change it."""
+    return _record(
+        referral, action=action, by=by, from_status=from_status or referral.status,
+        comment=comment, detail=detail, role=role,
+    )  # fmt: skip
+
+
 def referral_title(referral):
     """How a referral is named in trays: its number, the children and their ages."""
     from hearth.people.forms import age_on

@@ -11,6 +11,8 @@ from hearth.referrals import rules, services, workflow
 from hearth.referrals.carer_names import carer_name, names_carers
 from hearth.referrals.forms import SECTION_FORMS, question
 from hearth.referrals.models import CommentRequest, Referral, Status
+from hearth.search import permissions as search_permissions
+from hearth.search import presenters as search_presenters
 from hearth.web.presenters import age, date_time, long_date
 
 STATUS_COLOURS = {
@@ -20,6 +22,7 @@ STATUS_COLOURS = {
     Status.APPROVED: "turquoise",
     Status.RETURNED: "orange",
     Status.SEARCHING: "green",
+    Status.MATCHED: "teal",
     Status.WITHDRAWN: "grey",
 }
 NOT_ANSWERED = "Not answered"
@@ -274,3 +277,68 @@ def child_referrals(referrals):
         }
         for referral in referrals
     ]
+
+
+# The search for a home ----------------------------------------------------------------------------
+
+
+SEARCH_STATUSES = (Status.SEARCHING, Status.MATCHED)
+
+
+def search_panel(referral, user):
+    """The search for a home, once the referral is accepted: a link to the in-house search for
+    those who run it, each offer with its status and matching form, and the split of brothers and
+    sisters with who has agreed it. Carers are named only to those who may see households."""
+    if referral.status not in SEARCH_STATUSES:
+        return None
+    policy = referral.authority.policy
+    named = names_carers(user, referral)
+    offers = list(
+        referral.offers.select_related("household", "matching_form").prefetch_related("children")
+    )
+    forms = [search_presenters.matching_form_of(offer) for offer in offers]
+    waiting = any(form and not form.signed_off_at for form in forms)
+    submitted = search_presenters.submitted_offers(referral) if waiting else set()
+    split = (
+        referral.splits.filter(set_aside_at__isnull=True)
+        .select_related("proposed_by", "social_worker_agreed_by", "team_manager_agreed_by")
+        .last()
+    )
+    if split is not None:
+        split.referral = referral
+    return {
+        "in_house": referral.get_in_house_search_display(),
+        "agency": referral.get_agency_search_display(),
+        "search_url": reverse("in_house_search", args=[referral.pk])
+        if search_permissions.may_see_search(user, referral, policy)
+        else None,
+        "offers": [
+            _offer_line(offer, form, user, policy, named=named, submitted=offer.pk in submitted)
+            for offer, form in zip(offers, forms, strict=True)
+        ],
+        "split": search_presenters.split_shown(
+            split, list(referral.children.all()), user=user, policy=policy
+        )
+        if split is not None
+        else None,
+        "split_url": reverse("split_propose", args=[referral.pk])
+        if len(referral.children.all()) > 1
+        and search_permissions.may_propose_split(user, referral, policy)
+        else None,
+    }
+
+
+def _offer_line(offer, form, user, policy, *, named, submitted):
+    form_url = None
+    if search_permissions.may_prepare_matching_form(user, offer, policy):
+        form_url = reverse("matching_form", args=[offer.referral_id, offer.pk])
+    elif form is not None and submitted and search_permissions.may_sign_off(user, offer, policy):
+        form_url = reverse("matching_sign_off", args=[offer.referral_id, offer.pk])
+    return {
+        "title": search_presenters.offer_title(offer, named=named),
+        "children": ", ".join(child.full_name for child in offer.children.all()),
+        "tag": search_presenters.offer_tag(offer),
+        "url": reverse("offer", args=[offer.referral_id, offer.pk]),
+        "form": search_presenters.matching_form_state(offer, form, submitted),
+        "form_url": form_url,
+    }

@@ -408,7 +408,7 @@ def test_the_history_lists_every_step_with_a_link_to_the_chronology(
     assert "Sent to the team manager by Sam Jones (social worker)" in history
 
 
-QUERIES_ON_THE_REFERRAL_PAGE = 18  # with the session, the sign-in checks and savepoints
+QUERIES_ON_THE_REFERRAL_PAGE = 20  # the session, sign-in checks, savepoints and the search panel
 
 
 def busy_referral(child, brothers, people, household):

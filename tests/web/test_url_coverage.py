@@ -43,6 +43,7 @@ class Check:
     query: dict = field(default_factory=dict)
     list_of: str | None = None  # an API list: the denied persona gets 200 without this record in it
     args_after: list = field(default_factory=list)  # path arguments that follow the record's pk
+    records_after: list = field(default_factory=list)  # fixtures whose pks follow the record's pk
     record_in_query: str = ""  # the record's pk goes in this query parameter, not in the path
     method: str = "get"  # an API write: "post" or "patch", sending `body` as JSON
     body: Callable | None = None  # fixture getter -> the JSON body of an API write
@@ -66,6 +67,38 @@ ACCESS = {
         "social_worker", "outsider", record="referral", args_after=["placement"]
     ),
     "referral_action": Check("social_worker", "outsider", record="referral", args_after=["submit"]),
+    "in_house_search": Check("placements_officer", "outsider", record="searching_referral"),
+    "search_contact": Check(
+        "placements_officer", "outsider", record="searching_referral", records_after=["household"]
+    ),
+    "offer": Check(
+        "social_worker", "outsider", record="searching_referral", records_after=["carer_offer"]
+    ),
+    "offer_conversation": Check(
+        "social_worker", "outsider", record="searching_referral", records_after=["carer_offer"]
+    ),
+    "offer_decide": Check(
+        "social_worker", "outsider", record="searching_referral", records_after=["carer_offer"]
+    ),
+    "offer_withdraw": Check(
+        "placements_officer", "outsider", record="searching_referral",
+        records_after=["carer_offer"],
+    ),
+    "consultation_answer": Check(
+        "placements_officer", "outsider", record="searching_referral",
+        records_after=["carer_offer", "consultation"],
+    ),
+    "matching_form": Check(
+        "placements_officer", "outsider", record="searching_referral",
+        records_after=["carer_offer"],
+    ),
+    "matching_sign_off": Check(
+        "team_manager", "outsider", record="searching_referral", records_after=["carer_offer"]
+    ),
+    "split_propose": Check("placements_officer", "outsider", record="sibling_referral"),
+    "split_agree": Check(
+        "social_worker", "outsider", record="sibling_referral", records_after=["split"]
+    ),
     "work_tray": Check("social_worker", "anonymous", audited_denial=False),
     "tracker": Check("placements_officer", "agency_user", audited_denial=False),
     "emergency_rota": Check("placements_officer", "agency_user", audited_denial=False),
@@ -163,10 +196,61 @@ def tray_item(wigan, social_worker):
     return item_open(organisation=wigan, kind="referral_draft", title="A", user=social_worker)
 
 
+@pytest.fixture
+def searching_referral(child, child_team):
+    """The Wigan child's referral, accepted: the in-house search is on."""
+    from hearth.referrals.models import Status
+    from tests.factories import make_referral
+
+    return make_referral(child, status=Status.SEARCHING)
+
+
+@pytest.fixture
+def carer_offer(searching_referral, household, placements_officer, social_worker, iro, wigan):
+    """The in-house household's offer, agreed by the social worker; a child already living there
+    has a social worker and an IRO to be asked about it."""
+    from hearth.search import services
+    from tests.factories import ChildFactory
+
+    ChildFactory(authority=wigan, placed_with=household, social_worker=social_worker, iro=iro)
+    _, offer = services.contact_record(
+        user=placements_officer, referral=searching_referral, household=household, outcome="offers"
+    )
+    services.offer_record_conversation(user=social_worker, offer=offer, conversation="Talked.")
+    return services.offer_decide(user=social_worker, offer=offer, agree=True)
+
+
+@pytest.fixture
+def consultation(carer_offer):
+    return carer_offer.consultations.first()
+
+
+@pytest.fixture
+def sibling_referral(wigan, child, child_team, social_worker):
+    """The Wigan child and a brother, accepted: the search is on for both."""
+    from hearth.referrals.models import Status
+    from tests.factories import ChildFactory, make_referral
+
+    brother = ChildFactory(authority=wigan, social_worker=social_worker, first_name="Ben")
+    return make_referral(child, brother, status=Status.SEARCHING)
+
+
+@pytest.fixture
+def split(sibling_referral, placements_officer):
+    from hearth.search import services
+
+    children = list(sibling_referral.children.all())
+    return services.split_propose(
+        user=placements_officer, referral=sibling_referral, parts=[[c] for c in children],
+        reason="No home has room for both.",
+    )  # fmt: skip
+
+
 def _url(name, check, request):
     args = list(check.args)
     if check.record and not check.record_in_query and not check.record_in_body:
         args.append(request.getfixturevalue(check.record).pk)
+    args += [request.getfixturevalue(record).pk for record in check.records_after]
     return reverse(name, args=args + check.args_after)
 
 

@@ -22,29 +22,13 @@ from hearth.referrals.chronology import referral_chronology
 from hearth.referrals.forms import ActionForm, NewReferralForm, section_form
 from hearth.web.decorators import requires
 from hearth.web.editing import audit_names_shown, audit_shown
+from hearth.web.refusals import AUTOSAVE_HEADER
+from hearth.web.refusals import not_allowed as _not_allowed
 
-AUTOSAVE_HEADER = "X-Hearth-Autosave"
 CONFLICT = (
     "Someone else changed this referral after you opened it. Your changes were not saved: "
     "copy anything you need, reload the page and make them again."
 )
-
-
-def _not_allowed(request, referral, reason, detail):
-    """The person may see the referral but not do this: 403, and the attempt audited as refused."""
-    request.hearth_denied = [
-        *getattr(request, "hearth_denied", []),
-        {
-            "record_type": "referral",
-            "record_id": str(referral.pk),
-            "user": request.user,
-            "detail": detail,
-        },
-    ]
-    if request.headers.get(AUTOSAVE_HEADER) == "1":
-        return JsonResponse({"message": f"Not saved: {reason}"}, status=403)
-    context = {"referral": referral, "reason": reason}
-    return render(request, "referrals/not_allowed.html", context, status=403)
 
 
 def _posted(request):
@@ -127,6 +111,7 @@ def referral(request, pk):
         "actions": presenters.action_buttons(referral, actions),
         "history": referral_chronology(referral, request.user),
         "summary": presenters.referral_summary(referral),
+        "search_panel": presenters.search_panel(referral, request.user),
     }
     return render(request, "referrals/referral.html", context)
 

@@ -269,6 +269,7 @@ def _seed_searches(replay, worker, lead, placements, taken, today, home):
         )
         replay.referral(awaiting, started=4 * DAY, steps=_approval_steps(replay, awaiting[0], lead))
         made += 2
+    offered = False
     for children, started, extra in (
         (group, 21 * DAY, [("set_next_action", placements,
                             {"comment": "Chase two agencies for the sibling group",
@@ -282,7 +283,11 @@ def _seed_searches(replay, worker, lead, placements, taken, today, home):
             continue
         steps = _approval_steps(replay, children[0], lead)
         steps += [("accept", placements, {"comment": ""}, DAY), *extra]
-        replay.referral(children, started=started, steps=steps)
+        referral = replay.referral(children, started=started, steps=steps)
+        # The sibling group's search goes on; one single child has carers who offer.
+        offered |= _ring_carers(
+            replay, referral, placements, offer=children is not group and not offered
+        )
         made += 1
     if teenagers[1:] and home is not None:
         urgent = teenagers[1:]
@@ -296,6 +301,18 @@ def _seed_searches(replay, worker, lead, placements, taken, today, home):
         replay.referral(urgent, started=30 * HOUR, steps=steps, answers=answers)
         made += 1
     return made
+
+
+def _ring_carers(replay, referral, placements, *, offer):
+    """The fostering duty worker rings the best-ranked in-house carers two hours after the search
+    opened (the placements officer where the council has no duty worker). Whether carers offered."""
+    from hearth.search.seed import seed_contacts
+
+    worker = replay.first(Role.FOSTERING_DUTY_WORKER) or placements
+    morning = referral.accepted_at + 2 * HOUR
+    if morning + 2 * HOUR >= replay.now:
+        return False
+    return seed_contacts(referral, worker, morning, _at, offer=offer)
 
 
 def hand_over(authority, colleague, demo_user):

@@ -59,3 +59,29 @@ def test_replayed_history_is_in_time_order_and_sends_no_mail(demo):
     assert times == sorted(times) and times[0] < times[-1]
     assert referral.accepted_at > referral.approved_at > referral.submitted_at
     assert not OutgoingEmail.objects.exists()
+
+
+def test_open_searches_have_carers_rung_and_an_offer_waiting_for_the_social_worker(demo):
+    from hearth.search.models import Offer
+    from hearth.trays.models import WorkItem
+
+    wigan = Referral.objects.filter(authority__ons_code="E08000010", status=Status.SEARCHING)
+    contacts = [
+        event
+        for referral in wigan
+        for event in referral.events.filter(action="carer_contact").order_by("at", "pk")
+    ]
+    outcomes = {event.detail["outcome"] for event in contacts}
+    assert {"no_answer", "declines", "message_left", "offers"} <= outcomes
+    offer = Offer.objects.get(referral__in=wigan)
+    assert (
+        offer.status == Offer.Status.OPEN
+        and offer.household.provider_id == offer.referral.authority_id
+    )
+    assert offer.referral.in_house_search == Referral.SearchState.OFFERS
+    waiting = WorkItem.objects.get(referral=offer.referral, kind="carer_offer", closed_at=None)
+    assert waiting.assigned_user_id == offer.referral.social_worker_id
+    # Each contact comes after the search opened, in the order the carers were rung.
+    for referral in wigan:
+        rung = list(referral.events.filter(action="carer_contact").values_list("at", flat=True))
+        assert all(referral.accepted_at < at for at in rung) and rung == sorted(rung)

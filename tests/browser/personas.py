@@ -5,6 +5,7 @@ SUPERVISING_SOCIAL_WORKER = "wigan.supervising_social_worker"
 TEAM_MANAGER = "wigan.team_manager"
 SERVICE_LEAD = "wigan.service_lead"
 PLACEMENTS_OFFICER = "wigan.placements_officer"
+FOSTERING_DUTY_WORKER = "wigan.fostering_duty_worker"
 ADMINISTRATOR = "wigan.system_administrator"
 OUTSIDER = "trafford.social_worker"
 

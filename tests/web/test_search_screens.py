@@ -341,7 +341,7 @@ def test_the_contact_form_reveals_the_reason_only_for_carers_who_decline(
     body = page(response)
     assert response.status_code == 200
     assert "Record a contact with Ashworth family" in body
-    declines = re.search(r'value="declines"[^>]*data-aria-controls="([^"]+)"', body)
+    declines = re.search(r'value="declines"[^>]*data-hearth-reveals="([^"]+)"', body)
     assert declines
     revealed = body[body.index(f'id="{declines.group(1)}"') :]
     assert revealed.index('name="reason"') < revealed.index("</div>\n      \n")
@@ -592,7 +592,7 @@ def test_an_offer_walks_through_the_screens_to_a_matched_referral(
 def test_declining_an_in_house_offer_needs_a_full_reason_at_the_field(client, social_worker, offer):
     signed_in(client, social_worker)
     shown = client.get(offer_url(offer, "offer_decide"))
-    assert re.search(r'value="decline"[^>]*data-aria-controls="conditional-', page(shown))
+    assert re.search(r'value="decline"[^>]*data-hearth-reveals="conditional-', page(shown))
     response = client.post(
         offer_url(offer, "offer_decide"), {"decision": "decline", "reason": "Too far."}
     )
@@ -702,7 +702,7 @@ def test_the_matching_form_offers_each_need_as_met_or_a_gap_revealing_the_words(
     body = page(response)
     assert "Trauma and attachment: therapeutic parenting, predictable routines" in body
     met = re.search(
-        rf'name="need_{NEED}" type="radio" value="met" checked data-aria-controls="([^"]+)"', body
+        rf'name="need_{NEED}" type="radio" value="met" checked data-hearth-reveals="([^"]+)"', body
     )
     assert met, "a need the carers' skills meet starts as met"
     assert body.index(f'id="{met.group(1)}"') < body.index(f'name="need_{NEED}_how"')

@@ -1,0 +1,176 @@
+"""The in-house search as its people use it, on the demo council: a referral walked to an open
+search, the fostering duty worker ringing the best-ranked carers, the offer with the social
+worker, the questions about children already living there answered, and the matching form signed
+off by the team manager, leaving the referral matched.
+
+The test makes its own referral, so the households it ranks are the demo council's real ones but
+nothing another test reads is changed.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.axe import assert_accessible
+from tests.browser.personas import (
+    FOSTERING_DUTY_WORKER,
+    PLACEMENTS_OFFICER,
+    SERVICE_LEAD,
+    SOCIAL_WORKER,
+    TEAM_MANAGER,
+)
+from tests.browser.test_referral_walk import (
+    _answer_every_section,
+    _make_referral,
+    _open_from_tray,
+    _status_tag,
+    _success,
+    _take,
+    _tray_row,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _to_searching(open_page):
+    """A new referral from the demo social worker, through each role's tray to an open search."""
+    worker, manager = open_page(SOCIAL_WORKER), open_page(TEAM_MANAGER)
+    lead, placements = open_page(SERVICE_LEAD), open_page(PLACEMENTS_OFFICER)
+    referral = _make_referral(worker)
+    _answer_every_section(worker, referral)
+    _take(worker, "Send to team manager", {}, "Sent to the team manager")
+    _open_from_tray(manager, referral, "Comment on and forward the referral")
+    _take(manager, "Send to service lead", {"Your comments": "Clear and strengths-based."},
+          "Sent to the service lead")  # fmt: skip
+    _open_from_tray(lead, referral, "Approve the referral")
+    _take(lead, "Approve", {}, "Approved")
+    _open_from_tray(placements, referral, "Screen the approved referral")
+    _take(placements, "Accept and open a file", {}, "the search has started")
+    return referral, worker, manager
+
+
+def _button(page, name):
+    return page.locator("main").get_by_role("button", name=name, exact=True)
+
+
+def _household_of(contact_button):
+    """The household a 'Record a contact' button is for (its hidden words name it)."""
+    words = " ".join(contact_button.text_content().split())
+    return words.removeprefix("Record a contact with ")
+
+
+def _radio(page, legend, answer):
+    page.get_by_role("group", name=legend).get_by_label(answer, exact=True).check()
+
+
+def test_an_in_house_search_runs_to_a_signed_matching_form(open_page):
+    referral, worker, manager = _to_searching(open_page)
+    duty = open_page(FOSTERING_DUTY_WORKER)
+
+    # The duty worker opens the search from the referral's page.
+    duty.goto(referral.path)
+    duty.get_by_role("link", name="See the council's carers ranked for this referral").click()
+    expect(duty.get_by_role("heading", level=1)).to_have_text("In-house search")
+    assert_accessible(duty)
+    available = duty.locator("#available ~ .govuk-summary-card")
+    expect(available.first).to_be_visible()
+    expect(available.first.locator("h3")).to_have_text(re.compile(r"^1\. .+ \([\w-]+\)\s*$"))
+    expect(available.first).to_contain_text("Why it fits")
+    expect(available.first).to_contain_text("Concerns")
+    expect(duty.locator("main")).to_contain_text("Distances are measured from")
+    expect(duty.get_by_role("heading", name="Not suitable")).to_be_visible()
+
+    # The second-best household does not answer; the best one offers a home.
+    contacts = duty.get_by_role("button", name=re.compile(r"^Record a contact with "))
+    if contacts.count() > 1:
+        second = _household_of(contacts.nth(1))
+        contacts.nth(1).click()
+        expect(duty.get_by_role("heading", level=1)).to_have_text(f"Record a contact with {second}")
+        # Why carers decline is asked only of carers who decline.
+        why = duty.get_by_role("group", name="Why do they decline?")
+        expect(why).to_be_hidden()
+        _radio(duty, "What did the carers say?", "They decline")
+        expect(why).to_be_visible()
+        _radio(duty, "What did the carers say?", "No answer")
+        expect(why).to_be_hidden()
+        _button(duty, "Record the contact").click()
+        expect(_success(duty)).to_contain_text(f"The contact with {second} is recorded")
+    first = duty.get_by_role("button", name=re.compile(r"^Record a contact with ")).first
+    carers = _household_of(first)
+    first.click()
+    assert_accessible(duty)
+    _radio(duty, "What did the carers say?", "They offer a home")
+    duty.get_by_label("What was said").fill("They can meet the social worker on Thursday.")
+    _button(duty, "Record the contact").click()
+    expect(_success(duty)).to_contain_text(f"{carers}'s offer is recorded")
+    expect(duty.get_by_role("heading", level=1)).to_have_text(f"Offer from {carers}")
+    offer_path = duty.url
+    assert_accessible(duty)
+
+    # The social workers and IROs of children already living there are asked; the duty worker
+    # records the answers they gave by phone.
+    while duty.get_by_role("link", name=re.compile(r"^Record the answer")).count():
+        duty.get_by_role("link", name=re.compile(r"^Record the answer")).first.click()
+        expect(duty.get_by_role("heading", level=1)).to_have_text("Any concerns about this move?")
+        _radio(duty, "Are there concerns about these children joining the household?", "No")
+        duty.get_by_label("The answer").fill("Settled and would welcome a younger child.")
+        duty.get_by_label("Who gave this answer, and how").fill("The child's worker, by phone")
+        _button(duty, "Send the answer").click()
+        expect(_success(duty)).to_be_visible()
+        duty.goto(offer_path)
+
+    # The child's social worker finds the offer in their tray, talks to the carers and agrees.
+    row = _tray_row(worker, referral)
+    expect(row.filter(has_text="Carers offer a home")).to_have_count(1)
+    worker.goto(offer_path)
+    expect(worker.locator("main")).to_contain_text("The carers")
+    _button(worker, "Record your conversation with the carers").click()
+    worker.get_by_label("Your conversation with the carers").fill(
+        "Met them at home: they have fostered school-age children for years and know the school."
+    )
+    _button(worker, "Save the conversation").click()
+    expect(_success(worker)).to_be_visible()
+    _button(worker, "Agree or decline the offer").click()
+    _radio(worker, "Do you agree to this home for the children?", "Yes, I agree")
+    _button(worker, "Save your decision").click()
+    expect(_success(worker)).to_be_visible()
+    expect(worker.locator("main")).to_contain_text("Agreed by the social worker")
+
+    # The duty worker prepares the matching form: each need met, or a gap with its support.
+    duty.goto(offer_path)
+    _button(duty, "Prepare the matching form").click()
+    expect(duty.get_by_role("heading", level=1)).to_have_text("The matching form")
+    needs = duty.locator("main fieldset").filter(has=duty.get_by_label("A gap: support is needed"))
+    for position in range(needs.count()):
+        need = needs.nth(position)
+        need.get_by_label("A gap: support is needed").check()
+        need.get_by_label("The support that closes the gap").fill("Training before the move.")
+    duty.get_by_label("Why this home", exact=True).fill("Experienced carers near the school.")
+    duty.get_by_label("Support for the carers and the children", exact=True).fill(
+        "Fortnightly supervising social worker visits for the first three months."
+    )
+    duty.get_by_label("Family time and contact arrangements", exact=True).fill(
+        "Family time with dad monthly at the contact centre; the carers drive."
+    )
+    assert_accessible(duty)
+    _button(duty, "Save and send for sign-off").click()
+    expect(_success(duty)).to_be_visible()
+
+    # The team manager signs it off from their tray: the referral is matched.
+    _open_sign_off = _tray_row(manager, referral).filter(has_text="Sign off the matching form")
+    expect(_open_sign_off).to_have_count(1)
+    manager.goto(offer_path)
+    _button(manager, "Sign off the matching form").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Sign off the matching form")
+    assert_accessible(manager)
+    manager.get_by_label("Your comment").fill("A good match; training booked before the move.")
+    _button(manager, "Sign off the match").click()
+    expect(_success(manager)).to_contain_text("The matching form is signed off")
+    expect(_status_tag(manager)).to_have_text("Matched: placement being arranged")
+    history = manager.get_by_role("table", name=f"Every step of referral {referral.number}, "
+                                  "oldest first").locator("tbody")  # fmt: skip
+    expect(history).to_contain_text(carers)
+    expect(history).to_contain_text("Matched: placement being arranged")
+    assert_accessible(manager)
+    expect(_tray_row(manager, referral)).to_have_count(0)

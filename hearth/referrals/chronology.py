@@ -6,8 +6,9 @@ happened in a sentence, the status before and after, and the comment made with i
 the IRO's or the Virtual School's comments, and their answers, are history rows of their own
 (`request_comments` with the question, `comment` with the answer), so `CommentRequest` adds nothing
 here. So are the in-house search's steps (`hearth.search.services`): each contact with carers, each
-offer's conversation, questions answered, decision and withdrawal, the split and the match; the
-carers are named only to readers who may see the council's households.
+offer's conversation, questions answered, decision and withdrawal, the matching form's changes and
+its sending, the split and the match; the carers are named only to readers who may see the
+council's households.
 """
 
 from collections import defaultdict
@@ -296,6 +297,13 @@ def _split_agreed(detail, who, holders):
     return sentence + ("; the split is agreed" if detail.get("agreed") else "")
 
 
+def _matching_form_saved(detail, who, holders):
+    sentence = f"Matching form for {_carers(detail)} saved by {who}"
+    if detail.get("was_sent"):
+        sentence += ": changed after it was sent for sign-off, so it must be sent again"
+    return sentence
+
+
 def _matched(detail, who, holders):
     children = detail.get("children")
     sentence = f"Matched with {_carers(detail)}"
@@ -334,6 +342,7 @@ SENTENCES = {
     ),
     "split_proposed": _split_proposed,
     "split_agreed": _split_agreed,
+    "matching_form_saved": _matching_form_saved,
     "matching_form_submitted": lambda detail, who, holders: (
         f"Matching form for {_carers(detail)} sent for sign-off by {who}"
     ),

@@ -2,7 +2,7 @@
 row itself; screens, the API and the command line all come through here."""
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from hearth.accounts.models import Membership, User
@@ -442,9 +442,24 @@ def _start_searches(referral):
 
 
 def _withdraw(*, user, referral, data, policy):
+    """Every open item of the referral closes, and so does every carers' offer still open or
+    agreed: the questions asked about it can no longer be answered."""
+    from hearth.search.models import Offer  # the search builds on referrals: imported late
+
     items_close(referral=referral, by=user)
     referral.closed_at = timezone.now()
-    return {}
+    live = Offer.objects.filter(
+        referral=referral, status__in=(Offer.Status.OPEN, Offer.Status.AGREED)
+    )
+    closed = sorted(live.values_list("pk", flat=True))
+    if not closed:
+        return {}
+    Offer.objects.filter(pk__in=closed).update(
+        status=Offer.Status.CLOSED,
+        decision_reason="The referral was withdrawn",
+        version=F("version") + 1,
+    )
+    return {"closed_offers": closed}
 
 
 def _request_comments(*, user, referral, data, policy):
@@ -500,16 +515,21 @@ def _set_search_route(*, user, referral, data, policy):
 
 
 def emergency_carer_problems(household, referral, now=None):
+    """Why the emergency carers cannot take the referral's children: not approved for emergency
+    care, or too few places once the children living there and those due to arrive (matched with
+    the carers, or booked with them for another referral) are counted."""
     from hearth.people.selectors import with_free_places
+    from hearth.search.selectors import places_held  # the search builds on referrals
 
     problems = []
     if household.status not in (Household.Status.APPROVED, Household.Status.TEMPORARY):
         problems.append(f"{household.name} is {household.get_status_display().lower()}")
     if "emergency" not in household.care_types:
         problems.append(f"{household.name} is not approved for emergency care")
+    children = list(referral.children.all())
     free = with_free_places(Household.objects.filter(pk=household.pk)).get().free_places
-    free -= emergency_bookings(referral.authority, exclude=referral).get(household.pk, 0)
-    wanted = referral.children.count()
+    free -= places_held([household], excluding=children).get(household.pk, 0)
+    wanted = sum(1 for child in children if child.placed_with_id != household.pk)
     if free < wanted:
         problems.append(
             f"{household.name} has {max(free, 0)} free place(s) for {wanted} child(ren)"

@@ -9,6 +9,8 @@ A referral returned by its team manager or service lead goes back to the team ma
 resubmitted; one returned by the placements team at screening goes back to the placements team (the
 approval stands). Some actions record a step without changing the status: comment requests to the
 IRO or Virtual School and their answers, the search route, an emergency carer's booking, contacts.
+A matched referral stays open while the move to the matched home is arranged: comments still come
+in, and an emergency carer may be booked, or the booking ended, until the children have moved.
 
 Who may take each action is a named rule (`ACTORS`), asked of the user's roles in the referral's
 council and of the council's policy (who approves a referral is a policy setting).
@@ -123,7 +125,7 @@ ACTIONS = {
         Action(
             "comment", "Give your comments",
             (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
-             Status.SEARCHING), None, "commenter",
+             Status.SEARCHING, Status.MATCHED), None, "commenter",
             (Field("comment", "Your comments"),),
             "Answer a request for comments.",
         ),
@@ -136,15 +138,17 @@ ACTIONS = {
         ),
         Action(
             "book_emergency", "Book the emergency carer",
-            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED, Status.SEARCHING),
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
+             Status.SEARCHING, Status.MATCHED),
             None, "placements",
             (Field("household", "Emergency carer", "household"), COMMENT),
-            "Book an emergency carer for the policy's emergency placement time while the search "
-            "for a longer-term home goes on.",
+            "Book an emergency carer for the policy's emergency placement time while a "
+            "longer-term home is found and the move to it arranged.",
         ),
         Action(
             "end_emergency", "Record the emergency placement's end",
-            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED, Status.SEARCHING),
+            (Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.RETURNED,
+             Status.SEARCHING, Status.MATCHED),
             None, "placements",
             (Field("comment", "What happened", hint="For example, the child moved to a "
                    "longer-term home, or the emergency carer agreed to keep the child longer"),),

@@ -9,8 +9,9 @@
 - A *consultee* (the social worker or IRO of a child already living with the carers) answers the
   question put to them.
 - The matching form is signed off by the policy's `matching_sign_off` role; where that is the team
-  manager, it is the manager of the referral's team. A split is agreed twice, by two people: by the
-  allocated social worker and by the team manager of the referral's team.
+  manager, it is the manager of the referral's team. The signer is a second pair of eyes: not the
+  person who agreed the offer, nor the one who prepared the form. A split is agreed twice, by two
+  people: by the allocated social worker and by the team manager of the referral's team.
 
 Each rule takes (user, record, policy) and answers True or False; `why_not` says in a sentence why
 a rule refuses, for the screens to show. Nothing here writes.
@@ -153,6 +154,8 @@ class Rule:
     who: Callable
     state: Callable
     referral_of: Callable
+    # Why this person, though one of `people`, may not take the step on this record (or None).
+    apart: Callable | None = None
 
 
 def _referral(record):
@@ -191,6 +194,31 @@ def _split_social_worker(user, referral, policy, split):
 
 def _split_team_manager(user, referral, policy, split):
     return is_team_manager(user, referral, policy) and split.social_worker_agreed_by_id != user.pk
+
+
+def _form_of(offer):
+    try:
+        return offer.matching_form
+    except Offer.matching_form.RelatedObjectDoesNotExist:
+        return None
+
+
+def _second_pair_of_eyes(user, offer, policy):
+    """The signer checks the work of others: not the person who agreed the offer, nor the one who
+    prepared the form (the last to change it)."""
+    role = policy.approver("matching_sign_off")
+    signer = dict(Role.choices).get(role, role.replace("_", " ")).lower()
+    agreed = offer.status in (Offer.Status.AGREED, Offer.Status.MATCHED)
+    if agreed and offer.decided_by_id == user.pk:
+        allocated = is_allocated_social_worker(user, offer.referral)
+        as_whom = (
+            "the child's social worker" if allocated else "the child's social worker's manager"
+        )
+        return f"You agreed the offer as {as_whom}: another {signer} must sign it off"
+    form = _form_of(offer)
+    if form is not None and form.prepared_by_id == user.pk:
+        return f"You prepared the matching form: another {signer} must sign it off"
+    return None
 
 
 def _sees_search(user, referral, policy):
@@ -243,7 +271,7 @@ RULES = {
         "sign off the matching form",
         "the person the council's policy names to sign off matching forms (for a team manager: "
         "the manager of the referral's team)",
-        _by(is_signer), _live_offer_searching, _of_offer,
+        _by(is_signer), _live_offer_searching, _of_offer, apart=_second_pair_of_eyes,
     ),
     "propose_split": Rule(
         "propose how brothers and sisters are split", SEARCH_WORKERS, _by(is_search_worker),
@@ -270,7 +298,8 @@ def allowed(rule, user, record, policy):
 def why_not(rule, user, record, policy):
     """Why the user may not take the step now, in a sentence for the screen; None when they may.
     The person is checked before the record's state, so someone who may never take the step is
-    told so rather than about the record."""
+    told so rather than about the record; last, whether this person may take it on this record
+    (the signer of a matching form did not agree the offer or prepare the form)."""
     spec = RULES[rule]
     referral = spec.referral_of(record)
     if not spec.who(user, referral, policy, record):
@@ -278,7 +307,7 @@ def why_not(rule, user, record, policy):
     problem = spec.state(record)
     if problem is not None:
         return f"You cannot {spec.doing} now: {problem}"
-    return None
+    return spec.apart(user, record, policy) if spec.apart else None
 
 
 # One function per step, for the screens' buttons ------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hearth.matching.explain import listed
 from hearth.people import vocabulary
 from hearth.people.forms import age_on
-from hearth.search import permissions
+from hearth.search import permissions, selectors
 from hearth.search.models import Offer
 from hearth.search.vocabulary import CONTACT_OUTCOMES, DECLINE_REASONS
 from hearth.web.presenters import age, date_time, labels, long_date
@@ -76,8 +76,9 @@ def last_contact_words(contact):
 
 
 def free_places(household):
-    """Places free now: those approved for less the children living there (prefetched)."""
-    return max(household.max_children - len(household.children_placed.all()), 0)
+    """Places free now, as the search counts them (`hearth.search.selectors.free_places`): those
+    approved for, less the children living there and the places held for children due to arrive."""
+    return selectors.free_places(household)
 
 
 def _score(score):

@@ -8,6 +8,8 @@ placed and the work-tray items are exactly what people would have made.
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from hearth.search import services
 from hearth.search.selectors import in_house_search
 from hearth.search.vocabulary import DECLINES, MESSAGE_LEFT, NO_ANSWER, OFFERS
@@ -27,7 +29,7 @@ def seed_contacts(referral, worker, moment, at, *, offer=True):
     with `at(moment)` making the services record that time. With `offer`, the last household rung
     offers a home; otherwise the search goes on. Returns whether an offer was made."""
     with at(moment):
-        rows = in_house_search(worker, referral, as_of=moment.date()).available
+        rows = in_house_search(worker, referral, as_of=timezone.localdate(moment)).available
     calls = CALLS[:-1]
     if offer and rows:  # the last household rung offers
         calls = calls[: len(rows) - 1] + CALLS[-1:]
@@ -38,7 +40,9 @@ def seed_contacts(referral, worker, moment, at, *, offer=True):
             services.contact_record(
                 user=worker, referral=referral, household=row.household, outcome=outcome,
                 reason=reason, note=note,
-                available_from=moment.date() + timedelta(days=7) if outcome == OFFERS else None,
+                available_from=timezone.localdate(moment) + timedelta(days=7)
+                if outcome == OFFERS
+                else None,
             )  # fmt: skip
         offered |= outcome == OFFERS
     return offered

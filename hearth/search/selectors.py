@@ -5,15 +5,18 @@ was last heard from each household.
 The records become the engine's plain data here (`model_child`, `model_household`,
 `matching_policy`); `hearth.matching` ranks them and words every reason. A household that cannot
 take the children now, but could once a child who is moving on has left, is *pending*: a child
-placed there whose own referral is open is due to leave (000: carers with availability "now or
-pending"). The search reads a fixed number of queries however many households the council has.
+placed there whose own referral is approved, searching or matched is due to leave (000: carers
+with availability "now or pending"). A place is *held* by a child due to arrive who is not yet
+recorded as living there: one matched with the household, or booked with it as emergency carers
+(`places_held`); a held place is not free, in the ranking or on the screens. The search reads a
+fixed number of queries however many households the council has.
 """
 
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 
 from hearth.accounts.access import households_for_user
@@ -22,7 +25,7 @@ from hearth.matching.explain import listed
 from hearth.matching.places import UnknownPostcode, locate
 from hearth.matching.rank import HouseholdIndex, rank
 from hearth.people.models import Child, Household
-from hearth.referrals.models import Referral, ReferralEvent
+from hearth.referrals.models import Referral, ReferralEvent, Status
 from hearth.referrals.workflow import OPEN_STATUSES
 from hearth.search.models import Offer
 
@@ -34,6 +37,9 @@ SEARCHED_STATUSES = (
     Household.Status.ON_HOLD,
 )
 LIVE_OFFER_STATUSES = (Offer.Status.OPEN, Offer.Status.AGREED)
+# A child placed with carers is moving on once their own referral is approved: a draft, or one
+# still going through its approval, may never be.
+MOVING_STATUSES = (Status.APPROVED, Status.SEARCHING, Status.MATCHED)
 CONTACT_ACTION = "carer_contact"
 DAYS_A_YEAR = 365.25
 
@@ -87,7 +93,7 @@ def in_house_search(user, referral, *, as_of=None):
         model_child(child, referral, child_id=ids[child.pk], problems=problems)
         for child in children
     ]
-    households = _households(user, referral)
+    households = _households(user, referral, children)
     found = _ranked(households, models, ids, policy, as_of, problems)
     contacts, offers = _last_contacts(referral), _live_offers(referral)
 
@@ -219,11 +225,14 @@ def _no_distance(child_id):
     return f"distances from {child_id} are not known"
 
 
-def model_household(household, *, as_of, children_placed=None, named_children=(), problems=None):
+def model_household(
+    household, *, as_of, children_placed=None, named_children=(), places_held=0, problems=None
+):
     """The engine's Household for a carer household. `children_placed` defaults to every child
     living there; `named_children` are the engine ids of the children a kinship or connected
-    approval names. A postcode not in the ONS directory leaves the location unknown and adds a
-    line to `problems`."""
+    approval names; `places_held` (see `places_held`) are taken from the places it is approved
+    for, so that the engine sees only the places truly free. A postcode not in the ONS directory
+    leaves the location unknown and adds a line to `problems`."""
     if children_placed is None:
         children_placed = household.children_placed.all()
     in_house = household.provider.is_authority
@@ -233,7 +242,7 @@ def model_household(household, *, as_of, children_placed=None, named_children=()
         status=household.status,
         min_age=household.min_age,
         max_age=household.max_age,
-        max_children=household.max_children,
+        max_children=max(household.max_children - places_held, 0),
         types=frozenset(household.care_types or ()),
         named_children=frozenset(named_children),
         accepts_siblings=household.accepts_siblings,
@@ -278,13 +287,14 @@ def _note(problems, line):
 # The search ---------------------------------------------------------------------------------------
 
 
-def _households(user, referral):
+def _households(user, referral, children):
     """The referral council's own households the user may see, by name, with their carers, the
-    children living there (each marked `moving` when their own referral is open) and the children
-    a kinship approval names."""
+    children living there (each marked `moving` when their own referral is approved, searching or
+    matched), the children a kinship approval names, and the places held in each for children
+    other than `children` (`places_held`)."""
     moving = Referral.children.through.objects.filter(
         child_id=OuterRef("pk"),
-        referral__status__in=OPEN_STATUSES,
+        referral__status__in=MOVING_STATUSES,
         referral__authority_id=referral.authority_id,
     )
     placed = Child.objects.annotate(moving=Exists(moving)).order_by("date_of_birth", "pk")
@@ -295,7 +305,51 @@ def _households(user, referral):
         .prefetch_related("carers", Prefetch("children_placed", queryset=placed), "named_children")
         .order_by("name", "pk")
     )
-    return list(households)
+    households = list(households)
+    held = places_held(households, excluding=children) if households else {}
+    for household in households:
+        household.places_held = held.get(household.pk, 0)
+    return households
+
+
+def places_held(households, *, excluding=()):
+    """{household pk: places held}: the children due to arrive in each household who are not yet
+    recorded as living there, each counted once: matched with it (a matched offer on an open
+    referral) or booked with it as emergency carers (a booking not yet ended, on an open
+    referral). The children `excluding` (those being placed now) hold no place. Households
+    with no place held are left out. One query, however many households."""
+    pks = [getattr(household, "pk", household) for household in households]
+    excluded = [getattr(child, "pk", child) for child in excluding]
+    matched = (
+        Offer.children.through.objects.filter(
+            offer__household_id__in=pks,
+            offer__status=Offer.Status.MATCHED,
+            offer__referral__status__in=OPEN_STATUSES,
+        )
+        .exclude(child__placed_with=F("offer__household"))
+        .exclude(child_id__in=excluded)
+        .values_list("offer__household_id", "child_id")
+    )
+    booked = (
+        Referral.children.through.objects.filter(
+            referral__emergency_household_id__in=pks,
+            referral__emergency_ended_at__isnull=True,
+            referral__status__in=OPEN_STATUSES,
+        )
+        .exclude(child__placed_with=F("referral__emergency_household"))
+        .exclude(child_id__in=excluded)
+        .values_list("referral__emergency_household_id", "child_id")
+    )
+    # A union keeps each (household, child) once: a child both booked and matched with the same
+    # carers holds one place.
+    return dict(Counter(household for household, _child in matched.union(booked)))
+
+
+def free_places(household):
+    """The places free now in a household `in_house_search` read: those it is approved for, less
+    the children living there and the places held for children due to arrive."""
+    placed = len(household.children_placed.all())
+    return max(household.max_children - placed - household.places_held, 0)
 
 
 @dataclass(frozen=True)
@@ -318,6 +372,7 @@ def _ranked(households, models, ids, policy, as_of, problems):
             as_of=as_of,
             children_placed=placed,
             named_children=named,
+            places_held=household.places_held,
             problems=problems,
         )
         modelled.append(model)

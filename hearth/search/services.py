@@ -12,6 +12,12 @@ Every service is atomic and keyword-only, takes the referral's row lock first (s
 on one referral at once are served one after the other), checks the person and the record's state
 through `hearth.search.permissions` (raising `ActionNotAllowed`), refuses bad input with
 `ReferralError` before writing anything, and writes its history row, tray items and audit rows.
+
+The tray items of one offer (the carers' offer with the social worker, the questions about the
+children living with them, the matching form and its sign-off) carry the offer's key
+(`offer_key`), so that a step on one offer closes its own items while another offer still waits.
+A matching form is *sent* for sign-off while its latest step in the history is its sending: a
+change after that takes it back until it is sent again (`submitted_offers`).
 """
 
 from django.conf import settings
@@ -32,12 +38,12 @@ from hearth.referrals.services import (
     TEXT_LIMIT,
     ActionNotAllowed,
     ReferralError,
-    emergency_bookings,
     record_event,
     referral_title,
 )
 from hearth.search import permissions
 from hearth.search.models import Consultation, MatchingForm, Offer, SiblingSplit
+from hearth.search.selectors import places_held
 from hearth.search.vocabulary import (
     CONTACT_OUTCOMES,
     DECLINE_REASON_MIN_LENGTH,
@@ -59,6 +65,11 @@ SEARCH_KINDS = (
 )
 LIVE = permissions.LIVE_OFFER
 CONTACTABLE = (Household.Status.APPROVED, Household.Status.TEMPORARY)
+FORM_SAVED = "matching_form_saved"
+FORM_SENT = "matching_form_submitted"
+FORM_CHANGED = (
+    "The matching form was changed after you opened it: read it again before signing it off"
+)
 FORM_TEXTS = {
     "why_this_home": "why this home",
     "support_plan": "the support for the carers and the children",
@@ -116,6 +127,14 @@ def _text(value, field, errors, *, missing=None, name="The text", limit=TEXT_LIM
     elif len(value) > limit:
         errors[field] = f"{name} must be {limit:,} characters or fewer"
     return value
+
+
+def _version(value):
+    """A version given back by a screen, as a number (-1 when it is not one)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _plural(count, one, many):
@@ -195,26 +214,57 @@ def _follow_offers(referral):
         _save_referral(referral, "in_house_search")
 
 
-def _to_team_manager(referral, role, *, kind, title, note=""):
-    """To the referral team's manager by name while they are active and hold `role`; else to the
-    team's holders of the role (or the council's, for a referral with no team)."""
+def _to_team_manager(referral, role, *, kind, title, note="", key="", not_to=()):
+    """To the referral team's manager by name while they are active and hold `role` (and are not
+    one of the people `not_to`, by pk); else to the team's holders of the role (or the council's,
+    for a referral with no team)."""
     team = referral.team
     manager = team.manager if team is not None and team.manager_id else None
     if manager is not None and not (
-        manager.is_active and role in roles_of(manager, referral.authority_id)
+        manager.is_active
+        and role in roles_of(manager, referral.authority_id)
+        and manager.pk not in not_to
     ):
         manager = None
     item_open(
         organisation=referral.authority, kind=kind, referral=referral, title=title,
         urgent=referral.urgent, note=note, user=manager, team=None if manager else team,
-        role="" if manager else role,
+        role="" if manager else role, key=key,
     )  # fmt: skip
 
 
-def _submitted_offers(referral):
-    """Offers whose matching form has been sent for sign-off."""
-    events = ReferralEvent.objects.filter(referral=referral, action="matching_form_submitted")
-    return {event.detail.get("offer") for event in events}
+def offer_key(offer):
+    """The key of the tray items that wait on one offer."""
+    return f"offer:{offer.pk}"
+
+
+def _offer_pk_of(item):
+    """The offer an item waits on, by its key; None for an item of the whole referral."""
+    prefix, _, pk = item.key.partition(":")
+    return int(pk) if prefix == "offer" and pk.isdigit() else None
+
+
+def _form_steps(referral):
+    """{offer pk: (its matching form's latest step, whether it was ever sent)} from the history."""
+    steps = {}
+    rows = (
+        ReferralEvent.objects.filter(referral=referral, action__in=(FORM_SAVED, FORM_SENT))
+        .order_by("pk")
+        .values_list("action", "detail")
+    )
+    for action, detail in rows:
+        offer = detail.get("offer")
+        ever_sent = steps.get(offer, (None, False))[1] or action == FORM_SENT
+        steps[offer] = (action, ever_sent)
+    return steps
+
+
+def submitted_offers(referral):
+    """The pks of the referral's offers whose matching form is sent for sign-off: its latest step
+    in the history is its sending. A form changed after it was sent must be sent again."""
+    return {
+        offer for offer, (latest, _sent) in _form_steps(referral).items() if latest == FORM_SENT
+    }
 
 
 def _live_split(referral):
@@ -230,28 +280,39 @@ def _close_finished_items(referral, by):
     )
     if not items:
         return
-    offers = list(referral.offers.all())
-    submitted = _submitted_offers(referral)
-    agreed = [offer for offer in offers if offer.status == Offer.Status.AGREED]
-    awaiting_form = {offer.made_by_id for offer in agreed if offer.pk not in submitted}
-    asked = set(
+    offers = {offer.pk: offer for offer in referral.offers.all()}
+    submitted = submitted_offers(referral)
+    unanswered = set(
         Consultation.objects.filter(
             offer__referral=referral, offer__status__in=LIVE, answered_at__isnull=True
-        ).values_list("asked_user_id", flat=True)
+        ).values_list("offer_id", "asked_user_id")
     )
     split = _live_split(referral)
+    AGREED = Offer.Status.AGREED
+    waits_on = {
+        Kind.CARER_OFFER: lambda offer, item: offer.status == Offer.Status.OPEN,
+        Kind.OFFER_CONSULTATION: lambda offer, item: (
+            (offer.pk, item.assigned_user_id) in unanswered
+        ),
+        Kind.MATCHING_FORM: lambda offer, item: (
+            offer.status == AGREED
+            and offer.pk not in submitted
+            and item.assigned_user_id in (None, offer.made_by_id)
+        ),
+        Kind.MATCHING_SIGN_OFF: lambda offer, item: (
+            offer.status == AGREED and offer.pk in submitted
+        ),
+    }
 
     def waiting(item):
-        if item.kind == Kind.CARER_OFFER:
-            return any(offer.status == Offer.Status.OPEN for offer in offers)
-        if item.kind == Kind.OFFER_CONSULTATION:
-            return item.assigned_user_id in asked
-        if item.kind == Kind.MATCHING_FORM:
-            return item.assigned_user_id in awaiting_form or (
-                item.assigned_user_id is None and bool(awaiting_form)
+        if item.kind in waits_on:
+            # An item with the offer's key waits on that offer; one without (made before items
+            # had keys) on any of the referral's offers.
+            pk = _offer_pk_of(item)
+            candidates = list(offers.values()) if pk is None else [offers.get(pk)]
+            return any(
+                offer is not None and waits_on[item.kind](offer, item) for offer in candidates
             )
-        if item.kind == Kind.MATCHING_SIGN_OFF:
-            return any(offer.pk in submitted for offer in agreed)
         if split is None:
             return False
         if item.assigned_user_id == referral.social_worker_id:
@@ -390,6 +451,7 @@ def _offer_make(user, referral, household, children, note, available_from):
         title=f"{referral_title(referral)}: {household.name} offer a home",
         urgent=referral.urgent, user=referral.social_worker,
         note="Read the carers' profile, talk to them, then agree or decline their offer",
+        key=offer_key(offer),
     )  # fmt: skip
     _ask_about_children_placed(user, referral, offer)
     if referral.in_house_search != Referral.SearchState.MATCHED:
@@ -437,16 +499,21 @@ def _ask_about_children_placed(user, referral, offer):
             title=f"{referral_title(referral)}: any concerns about a move to "
             f"{offer.household.name}?",
             urgent=referral.urgent, user=person, note=f"Asked as {'; '.join(roles)}",
+            key=offer_key(offer),
         )  # fmt: skip
 
 
 @transaction.atomic
-def offer_record_conversation(*, user, offer, conversation, request=None):
-    """The child's social worker records their conversation with the carers who offer."""
+def offer_record_conversation(*, user, offer, conversation, expected_version=None, request=None):
+    """The child's social worker records their conversation with the carers who offer.
+    `expected_version` is the offer's version when the conversation was opened: a save from an
+    older one raises EditConflict rather than overwrite what someone else recorded."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
     _require("record_conversation", user, offer, policy)
+    if expected_version is not None and _version(expected_version) != offer.version:
+        raise EditConflict("Someone else changed the offer after you opened it")
     errors = {}
     conversation = _text(
         conversation, "conversation", errors, name="The conversation",
@@ -565,7 +632,7 @@ def _to_form_preparer(referral, offer):
         organisation=referral.authority, kind=Kind.MATCHING_FORM, referral=referral,
         title=f"{referral_title(referral)}: matching form for {offer.household.name}",
         urgent=referral.urgent, user=maker if mine else None,
-        role="" if mine else Role.PLACEMENTS_OFFICER,
+        role="" if mine else Role.PLACEMENTS_OFFICER, key=offer_key(offer),
     )  # fmt: skip
 
 
@@ -687,15 +754,21 @@ def matching_form_save(*, user, offer, data, expected_version, request=None):
     """Save the matching form of an agreed offer. `data`: needs_met [{"need", "how"}], gaps
     [{"need", "support"}], why_this_home, support_plan, family_time. Every need of the offer's
     children is met or a gap, once. `expected_version` is the form's version when it was opened
-    (0 for a form not yet started): a save from an older one raises EditConflict."""
+    (0 for a form not yet started): a save from an older one raises EditConflict.
+
+    Each change is a step of the referral's history. A form already sent for sign-off that is
+    changed is taken back: its sign-off item closes, and it must be sent again. A save that
+    changes nothing writes nothing."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
     _require("prepare_matching_form", user, offer, policy)
     form = MatchingForm.objects.select_for_update().filter(offer=offer).first()
-    if int(expected_version or 0) != (form.version if form else 0):
+    if _version(expected_version or 0) != (form.version if form else 0):
         raise EditConflict("Someone else changed the matching form after you opened it")
     cleaned = _clean_form(offer, data)
+    if form is not None and all(getattr(form, field) == value for field, value in cleaned.items()):
+        return form
     if form is None:
         form = MatchingForm(offer=offer, prepared_by=user, **cleaned)
     else:
@@ -704,6 +777,17 @@ def matching_form_save(*, user, offer, data, expected_version, request=None):
         form.prepared_by = user
         form.version += 1
     form.save()
+    was_sent = offer.pk in submitted_offers(referral)
+    record_event(
+        referral=referral, action=FORM_SAVED, by=user,
+        detail={**_offer_detail(offer), "form_version": form.version, "was_sent": was_sent},
+        role=_preparer_roles(user, referral, policy),
+    )  # fmt: skip
+    if was_sent:
+        items_close(
+            referral=referral, by=user, kinds=[Kind.MATCHING_SIGN_OFF], key=offer_key(offer)
+        )
+        _close_finished_items(referral, user)
     _audit(user, referral, f"matching form for offer {offer.pk} saved", request)
     return form
 
@@ -735,12 +819,13 @@ def matching_form_submit(*, user, offer, request=None):
         raise ReferralError("The matching form is not complete", problems=missing)
     form = offer.matching_form
     waiting = WorkItem.objects.filter(
-        referral=referral, kind=Kind.MATCHING_SIGN_OFF, closed_at__isnull=True
-    )
+        referral=referral, kind=Kind.MATCHING_SIGN_OFF, closed_at__isnull=True,
+        key__in=(offer_key(offer), ""),
+    )  # fmt: skip
     if not waiting.exists():
-        _to_signer(referral, policy, offer)
+        _to_signer(referral, policy, offer, form)
     record_event(
-        referral=referral, action="matching_form_submitted", by=user,
+        referral=referral, action=FORM_SENT, by=user,
         detail={**_offer_detail(offer), "form_version": form.version},
         role=_preparer_roles(user, referral, policy),
     )  # fmt: skip
@@ -749,17 +834,21 @@ def matching_form_submit(*, user, offer, request=None):
     return form
 
 
-def _to_signer(referral, policy, offer):
-    """To the policy's signer: a team manager is the referral team's; any other role, the
-    council's holders of it."""
+def _to_signer(referral, policy, offer, form):
+    """To the policy's signer: a team manager is the referral team's (the team's other managers
+    when the named one agreed the offer or prepared the form); any other role, the council's
+    holders of it."""
     role = policy.approver("matching_sign_off")
     title = f"{referral_title(referral)}: sign off the match with {offer.household.name}"
     if role == Role.TEAM_MANAGER:
-        _to_team_manager(referral, role, kind=Kind.MATCHING_SIGN_OFF, title=title)
+        _to_team_manager(
+            referral, role, kind=Kind.MATCHING_SIGN_OFF, title=title, key=offer_key(offer),
+            not_to={offer.decided_by_id, form.prepared_by_id},
+        )  # fmt: skip
         return
     item_open(
         organisation=referral.authority, kind=Kind.MATCHING_SIGN_OFF, referral=referral,
-        title=title, urgent=referral.urgent, role=role,
+        title=title, urgent=referral.urgent, role=role, key=offer_key(offer),
     )  # fmt: skip
 
 
@@ -770,6 +859,7 @@ def matching_sign_off_problems(offer, *, comment="", household=None):
     if offer.status != Offer.Status.AGREED:
         problems.append("The child's social worker has not agreed the offer")
     problems += matching_form_missing(offer)
+    problems += _sending_problems(offer)
     consultations = list(offer.consultations.select_related("placed_child"))
     for consultation in consultations:
         if consultation.answered_at is None:
@@ -787,6 +877,19 @@ def matching_sign_off_problems(offer, *, comment="", household=None):
     return problems
 
 
+def _sending_problems(offer):
+    """A form is signed off only as it was sent: not one never sent, nor one changed since."""
+    latest, ever_sent = _form_steps(offer.referral_id).get(offer.pk, (None, False))
+    if latest is None or latest == FORM_SENT:
+        # Never saved (the form's own lines say so), or sent as it stands.
+        return []
+    if ever_sent:
+        return [
+            "The matching form was changed after it was sent for sign-off: it must be sent again"
+        ]
+    return ["The matching form has not been sent for sign-off"]
+
+
 def _placed_child_words(consultation, offer):
     child = consultation.placed_child
     if child.authority_id != offer.referral.authority_id:
@@ -796,28 +899,15 @@ def _placed_child_words(consultation, offer):
 
 def _place_problems(offer, household):
     """The household must still be approved and have a place for each child joining it: children
-    living there, those matched with it who have not yet moved in, and emergency bookings hold
-    places."""
+    living there hold places, and so do children due to arrive (`places_held`: matched with it but
+    not yet moved in, or booked with it as emergency carers)."""
     if household.status not in CONTACTABLE:
         return [f"{household.name} is {household.get_status_display().lower()}"]
     children = list(offer.children.all())
     wanted = sum(1 for child in children if child.placed_with_id != household.pk)
     living = Child.objects.filter(placed_with=household).count()
-    matched = (
-        Child.objects.filter(
-            offers__household=household,
-            offers__status=Offer.Status.MATCHED,
-            offers__referral__status__in=workflow.OPEN_STATUSES,
-        )
-        .exclude(placed_with=household)
-        .exclude(pk__in=[child.pk for child in children])
-        .distinct()
-        .count()
-    )
-    booked = emergency_bookings(offer.referral.authority, exclude=offer.referral).get(
-        household.pk, 0
-    )
-    free = household.max_children - living - matched - booked
+    held = places_held([household], excluding=children).get(household.pk, 0)
+    free = household.max_children - living - held
     if free >= wanted:
         return []
     return [
@@ -850,10 +940,14 @@ def _split_problems(offer):
 
 
 @transaction.atomic
-def matching_sign_off(*, user, offer, comment="", request=None):
+def matching_sign_off(*, user, offer, comment="", form_version=None, request=None):
     """Sign off the matching form: the offer is matched and the other live offers for its children
     are closed. When every child of the referral is matched, so is the referral: the searches stop,
-    the search's tray items close and the social worker is told."""
+    the search's tray items close and the social worker is told.
+
+    `form_version` is the version of the form the signer read: a form changed since is refused,
+    to be read again. The signer is a second pair of eyes: not the person who agreed the offer or
+    prepared the form (`permissions`)."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
@@ -862,6 +956,11 @@ def matching_sign_off(*, user, offer, comment="", request=None):
     household = (
         Household.objects.select_for_update().select_related("provider").get(pk=offer.household_id)
     )
+    form = MatchingForm.objects.filter(offer=offer).first()
+    if form_version is not None and (form is None or _version(form_version) != form.version):
+        raise ReferralError(
+            FORM_CHANGED, problems=[FORM_CHANGED], field_errors={"form_version": FORM_CHANGED}
+        )
     errors = {}
     comment = _text(comment, "comment", errors, name="The comment")
     _refuse_if(errors)
@@ -869,7 +968,6 @@ def matching_sign_off(*, user, offer, comment="", request=None):
     if problems:
         raise ReferralError("The matching form cannot be signed off yet", problems=problems)
     now = timezone.now()
-    form = offer.matching_form
     form.signed_off_by, form.signed_off_at, form.sign_off_comment = user, now, comment
     form.save()
     offer.status = Offer.Status.MATCHED

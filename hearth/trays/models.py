@@ -62,6 +62,9 @@ class WorkItem(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The record within the referral the item waits on, such as "offer:12", where one referral has
+    # several of a kind at once; empty for an item about the referral as a whole.
+    key = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["-urgent", models.F("due_at").asc(nulls_last=True), "opened_at", "pk"]

@@ -22,13 +22,16 @@ def item_open(
     urgent=False,
     due_at=None,
     note="",
+    key="",
 ):
     """Put an item in a person's tray (`user`), a team's (`team`, optionally only its members
-    holding `role`) or everyone's holding `role` in the organisation, and tell them by email."""
+    holding `role`) or everyone's holding `role` in the organisation, and tell them by email.
+    `key` names the record of the referral the item waits on (such as "offer:12"), so that it can
+    be closed without closing the items of the referral's other records."""
     item = WorkItem.objects.create(
         organisation=organisation, kind=kind, title=title[:300], referral=referral,
         assigned_user=user, assigned_team=team, assigned_role=role, urgent=urgent, due_at=due_at,
-        note=note[:500],
+        note=note[:500], key=key,
     )  # fmt: skip
     subject = ("URGENT: " if urgent else "") + f"{item.get_kind_display()} in your Hearth work tray"
     email_queue(
@@ -40,14 +43,16 @@ def item_open(
 
 
 @transaction.atomic
-def items_close(*, referral, by, kinds=None, user=None):
-    """Close the referral's open items (of `kinds`, or all; only `user`'s own when given): the
-    step they waited for is done."""
+def items_close(*, referral, by, kinds=None, user=None, key=None):
+    """Close the referral's open items (of `kinds`, or all; only `user`'s own when given; only
+    those of `key` when given): the step they waited for is done."""
     items = WorkItem.objects.filter(referral=referral, closed_at__isnull=True)
     if kinds is not None:
         items = items.filter(kind__in=kinds)
     if user is not None:
         items = items.filter(assigned_user=user)
+    if key is not None:
+        items = items.filter(key=key)
     return items.update(closed_at=timezone.now(), closed_by=by)
 
 

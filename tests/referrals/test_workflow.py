@@ -10,8 +10,9 @@ from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.people.models import Carer, SiblingGroup
 from hearth.people.services import EditConflict
-from hearth.referrals import services
+from hearth.referrals import services, workflow
 from hearth.referrals.models import Referral, ReferralEvent, Status
+from hearth.search.models import Offer
 from hearth.trays.models import OutgoingEmail, WorkItem
 from hearth.trays.selectors import tray_for_user
 from tests.factories import ChildFactory, HouseholdFactory, TeamFactory, make_referral, member
@@ -505,3 +506,78 @@ def test_a_child_is_not_named_to_someone_who_may_not_refer_them(child, wigan):
     with pytest.raises(services.ReferralError) as refused:
         services.referral_create(user=finance, children=[child])
     assert child.first_name not in " ".join(refused.value.problems)
+
+
+# A matched referral ----------------------------------------------------------------------------------
+
+
+def test_a_matched_referral_keeps_its_emergency_booking_and_comments_open(
+    child, child_team, social_worker, team_manager, placements_officer, iro, emergency_carer
+):
+    """The home is found but the move not yet made: the emergency booking is ended (or made)
+    and a late answer to a request for comments is still given."""
+    child.iro = iro
+    child.save()
+    referral = make_referral(child, status=Status.SUBMITTED)
+    act(team_manager, referral, "request_comments", asked_of="iro", comment="Views?")
+    act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    Referral.objects.filter(pk=referral.pk).update(status=Status.MATCHED)
+    referral = Referral.objects.get(pk=referral.pk)
+    policy = referral.authority.policy
+    names = {action.name for action in workflow.actions_for(placements_officer, referral, policy)}
+    assert {"book_emergency", "end_emergency"} <= names
+    act(iro, referral, "comment", comment="The move sounds right.")
+    assert tray_kinds(iro) == []
+    referral, _ = act(
+        placements_officer, referral, "end_emergency", comment="Moved to the Ashworths"
+    )
+    assert referral.emergency_ended_at is not None and referral.status == Status.MATCHED
+    act(placements_officer, referral, "book_emergency", household=emergency_carer.pk)
+    assert tray_kinds(placements_officer) == ["emergency_ending"]
+
+
+def test_an_emergency_place_held_by_a_child_matched_there_is_not_booked(
+    child, child_team, placements_officer, social_worker, wigan
+):
+    """A child matched with the carers, not yet moved in, holds a place as a booking does."""
+    carer = HouseholdFactory(provider=wigan, name="One-place family", care_types=["emergency"],
+                             max_children=1)  # fmt: skip
+    matched_child = another_child_of(child)
+    matched = make_referral(matched_child, status=Status.MATCHED)
+    offer = Offer.objects.create(
+        referral=matched, household=carer, source=Offer.Source.IN_HOUSE,
+        status=Offer.Status.MATCHED, made_by=placements_officer,
+    )  # fmt: skip
+    offer.children.add(matched_child)
+    referral = make_referral(child, status=Status.APPROVED)
+    with pytest.raises(services.ReferralError) as refused:
+        act(placements_officer, referral, "book_emergency", household=carer.pk)
+    assert "0 free place(s) for 1 child(ren)" in refused.value.field_errors["household"]
+    matched_child.placed_with = carer  # moved in: the place is now the one they live in
+    matched_child.save()
+    carer.max_children = 2
+    carer.save()
+    act(placements_officer, referral, "book_emergency", household=carer.pk)
+
+
+def test_withdrawing_a_searching_referral_closes_its_live_offers(
+    child, child_team, social_worker, placements_officer, wigan
+):
+    referral = make_referral(child, status=Status.SEARCHING)
+    offers = {}
+    for status in (Offer.Status.OPEN, Offer.Status.AGREED, Offer.Status.DECLINED):
+        offers[status] = Offer.objects.create(
+            referral=referral, household=HouseholdFactory(provider=wigan),
+            source=Offer.Source.IN_HOUSE, status=status, made_by=placements_officer,
+            decision_reason="Too far from school" if status == Offer.Status.DECLINED else "",
+        )  # fmt: skip
+    _, event = act(social_worker, referral, "withdraw", comment="Going home to mum.")
+    stored = {status: Offer.objects.get(pk=offer.pk) for status, offer in offers.items()}
+    for status in (Offer.Status.OPEN, Offer.Status.AGREED):
+        assert stored[status].status == Offer.Status.CLOSED
+        assert stored[status].decision_reason == "The referral was withdrawn"
+        assert stored[status].version == 2
+    assert stored[Offer.Status.DECLINED].status == Offer.Status.DECLINED
+    assert event.detail == {
+        "closed_offers": sorted(offers[s].pk for s in (Offer.Status.OPEN, Offer.Status.AGREED))
+    }

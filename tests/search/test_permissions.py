@@ -7,9 +7,10 @@ from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
 from hearth.core.models import Policy
 from hearth.referrals.models import Status
-from hearth.search import permissions
+from hearth.search import permissions, services
 from hearth.search.models import Offer, SiblingSplit
 from tests.factories import TeamFactory, member
+from tests.search.conftest import NEED, form_data
 
 SEARCH_ROLES = [Role.PLACEMENTS_OFFICER, Role.FOSTERING_DUTY_WORKER, Role.FOSTERING_TEAM_MANAGER]
 OTHER_ROLES = [
@@ -229,6 +230,42 @@ def test_the_policy_may_name_another_role_to_sign_off(agreed, team_manager, serv
     policy.approvers["matching_sign_off"] = Role.SERVICE_LEAD
     assert permissions.may_sign_off(service_lead, agreed, policy)
     assert not permissions.may_sign_off(team_manager, agreed, policy)
+
+
+def test_the_manager_who_agreed_the_offer_or_prepared_the_form_does_not_sign_it_off(
+    wigan, offer, agree, team_manager, child_team, duty_worker, social_worker
+):
+    policy = policy_of(offer.referral)
+    agreed = agree(offer, team_manager)
+    assert not permissions.may_sign_off(team_manager, agreed, policy)
+    assert permissions.why_not("sign_off", team_manager, agreed, policy) == (
+        "You agreed the offer as the child's social worker's manager: another team manager must "
+        "sign it off"
+    )
+    deputy = member(wigan, Role.TEAM_MANAGER, username="tm.deputy")
+    Membership.objects.filter(user=deputy).update(team=child_team)
+    assert permissions.may_sign_off(deputy, agreed, policy)
+    services.matching_form_save(user=deputy, offer=agreed, data=form_data(NEED), expected_version=0)
+    agreed = Offer.objects.get(pk=agreed.pk)
+    assert permissions.why_not("sign_off", deputy, agreed, policy) == (
+        "You prepared the matching form: another team manager must sign it off"
+    )
+    assert not permissions.may_sign_off(team_manager, agreed, policy)
+    # Someone who may not sign off at all is told that first.
+    assert permissions.why_not("sign_off", social_worker, agreed, policy).startswith("Only ")
+
+
+def test_a_social_worker_who_also_signs_off_does_not_sign_off_an_offer_they_agreed(
+    wigan, offer, agree, social_worker
+):
+    policy = policy_of(offer.referral)
+    policy.approvers["matching_sign_off"] = Role.SERVICE_LEAD
+    Membership.objects.create(user=social_worker, organisation=wigan, role=Role.SERVICE_LEAD)
+    agreed = agree(offer, social_worker)
+    assert permissions.why_not("sign_off", social_worker, agreed, policy) == (
+        "You agreed the offer as the child's social worker: another service lead or service "
+        "manager must sign it off"
+    )
 
 
 # Brothers and sisters ---------------------------------------------------------------------------

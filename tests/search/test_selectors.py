@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
@@ -12,8 +13,9 @@ from hearth.core.models import Policy
 from hearth.core.rules import SWITCHES, THRESHOLDS_BY_NAME
 from hearth.people.models import Household
 from hearth.referrals.models import Referral, ReferralEvent, Status
+from hearth.search import presenters
 from hearth.search.models import Offer
-from hearth.search.selectors import engine_ids, in_house_search, matching_policy
+from hearth.search.selectors import engine_ids, in_house_search, matching_policy, places_held
 from tests.factories import ChildFactory, HouseholdFactory, make_referral, member
 
 TODAY = date(2026, 11, 23)
@@ -228,6 +230,109 @@ def test_pending_households_are_ranked_best_first(wigan, searching, placements_o
         full = home(wigan, name, max_children=1, skills=skills)
         make_referral(placed_child(wigan, full), status=Status.APPROVED)
     assert names(search(placements_officer, searching).pending) == ["Skilled", "Unskilled"]
+
+
+@pytest.mark.parametrize(
+    "status, fields",
+    [
+        (Status.DRAFT, {}),
+        (Status.SUBMITTED, {}),
+        (Status.WITH_SERVICE_LEAD, {}),
+        (Status.RETURNED, {"returned_from": Status.SUBMITTED}),
+    ],
+)
+def test_a_child_whose_move_is_not_yet_approved_is_not_moving_on(
+    wigan, searching, placements_officer, status, fields
+):
+    """A draft, or a referral still going through its approval, may never lead to a move."""
+    full = home(wigan, "Not yet", max_children=1)
+    make_referral(placed_child(wigan, full), status=status, **fields)
+    found = search(placements_officer, searching)
+    assert found.pending == []
+    (excluded,) = found.excluded
+    assert (excluded.household, excluded.leaving) == (full, ())
+
+
+def test_a_child_matched_elsewhere_is_moving_on(wigan, searching, placements_officer):
+    full = home(wigan, "Moving soon", max_children=1)
+    make_referral(placed_child(wigan, full), status=Status.MATCHED)
+    assert names(search(placements_officer, searching).pending) == ["Moving soon"]
+
+
+# Places held --------------------------------------------------------------------------------------
+
+
+def another_child(wigan, **fields):
+    """A child of the council with a social worker of their own."""
+    return ChildFactory(authority=wigan, social_worker=member(wigan, Role.SOCIAL_WORKER), **fields)
+
+
+def matched_with(household, child, *, by, status=Status.MATCHED):
+    """The child's own referral, with its offer from the household signed off."""
+    referral = make_referral(child, status=status)
+    offer = Offer.objects.create(
+        referral=referral, household=household, source=Offer.Source.IN_HOUSE,
+        status=Offer.Status.MATCHED, made_by=by,
+    )  # fmt: skip
+    offer.children.add(child)
+    return referral
+
+
+def test_places_held_for_children_due_to_arrive_are_not_free(
+    wigan, searching, placements_officer, social_worker
+):
+    matched = home(wigan, "Matched", max_children=1)
+    booked = home(wigan, "Booked", max_children=2)
+    home(wigan, "Open", max_children=1)
+    matched_with(matched, another_child(wigan), by=placements_officer)
+    make_referral(
+        another_child(wigan), another_child(wigan), status=Status.APPROVED,
+        emergency_household=booked, emergency_booked_at=timezone.now(),
+    )  # fmt: skip
+    found = search(placements_officer, searching)
+    assert names(found.available) == ["Open"]
+    assert [(row.household.name, row.excluded) for row in found.excluded] == [
+        ("Booked", ("no free place",)),
+        ("Matched", ("no free place",)),
+    ]
+    shown = {row.household.name: presenters.free_places(row.household) for row in found.excluded}
+    assert shown == {"Booked": 0, "Matched": 0}
+    assert presenters.free_places(found.available[0].household) == 1
+
+
+def test_a_place_is_held_only_until_the_child_arrives_or_the_need_ends(
+    wigan, searching, searched_child, placements_officer
+):
+    homes = {name: home(wigan, name, max_children=1) for name in ("Arrived", "Ended", "Withdrawn")}
+    arrived = another_child(wigan, placed_with=homes["Arrived"])
+    matched_with(homes["Arrived"], arrived, by=placements_officer)  # moved in: living there
+    make_referral(
+        another_child(wigan), status=Status.SEARCHING,
+        emergency_household=homes["Ended"], emergency_booked_at=timezone.now(),
+        emergency_ended_at=timezone.now(),
+    )  # fmt: skip
+    matched_with(
+        homes["Withdrawn"], another_child(wigan), by=placements_officer,
+        status=Status.WITHDRAWN,
+    )  # fmt: skip
+    assert places_held(homes.values()) == {}
+    # The searched child's own emergency carers hold no place against her.
+    Referral.objects.filter(pk=searching.pk).update(
+        emergency_household=homes["Ended"], emergency_booked_at=timezone.now()
+    )
+    assert places_held(homes.values(), excluding=[searched_child]) == {}
+    assert places_held(homes.values()) == {homes["Ended"].pk: 1}
+    assert names(search(placements_officer, searching).available) == ["Ended", "Withdrawn"]
+
+
+def test_a_child_booked_and_matched_with_the_same_carers_holds_one_place(wigan, placements_officer):
+    carers = home(wigan, "Keeping her", max_children=2)
+    kept = another_child(wigan)
+    referral = matched_with(carers, kept, by=placements_officer)
+    Referral.objects.filter(pk=referral.pk).update(
+        emergency_household=carers, emergency_booked_at=timezone.now()
+    )
+    assert places_held([carers]) == {carers.pk: 1}
 
 
 # Contacts and offers ------------------------------------------------------------------------------
@@ -477,7 +582,7 @@ def _households_with_everything(wigan, count, user, referral):
     for number in range(count):
         household = home(wigan, f"Home {number}", max_children=1)
         make_referral(placed_child(wigan, household), status=Status.SEARCHING)
-        household.named_children.add(ChildFactory(authority=wigan))
+        household.named_children.add(another_child(wigan))
         ReferralEvent.objects.create(
             referral=referral, action="carer_contact", from_status=Status.SEARCHING,
             to_status=Status.SEARCHING, by=user,
@@ -494,8 +599,8 @@ def test_the_search_costs_the_same_queries_however_many_households(
 ):
     _households_with_everything(wigan, count, placements_officer, searching)
     referral = Referral.objects.select_related("authority__policy").get(pk=searching.pk)
-    # memberships, children, households, carers, children placed, named children, contacts,
-    # offers and their children
-    with django_assert_num_queries(9):
+    # memberships, children, households, carers, children placed, named children, places held,
+    # contacts, offers and their children
+    with django_assert_num_queries(10):
         found = in_house_search(placements_officer, referral, as_of=TODAY)
     assert len(found.pending) + len(found.excluded) == count

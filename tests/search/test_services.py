@@ -2,9 +2,11 @@
 already living with them, the social worker's decision, the matching form and its sign-off, and
 the split of brothers and sisters (DOMAIN.md, referral to placement, steps 8, 9 and 12)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
@@ -14,9 +16,11 @@ from hearth.people.models import Household
 from hearth.people.services import EditConflict
 from hearth.referrals.chronology import referral_chronology
 from hearth.referrals.models import Referral, ReferralEvent, Status
-from hearth.referrals.services import ActionNotAllowed, ReferralError
+from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_act
 from hearth.search import services
 from hearth.search.models import MatchingForm, Offer, SiblingSplit
+from hearth.search.seed import seed_contacts
+from hearth.search.selectors import places_held
 from hearth.trays.models import OutgoingEmail, WorkItem
 from hearth.trays.selectors import tray_for_user
 from tests.factories import ChildFactory, HouseholdFactory, TeamFactory, member
@@ -512,6 +516,12 @@ def sign_off(user, offer, comment=""):
     return services.matching_sign_off(user=user, offer=offer, comment=comment)
 
 
+def prepare(user, offer, *needs):
+    """The matching form completed, meeting each need, and sent for sign-off."""
+    services.matching_form_save(user=user, offer=offer, data=form_data(*needs), expected_version=0)
+    return services.matching_form_submit(user=user, offer=offer)
+
+
 def test_a_full_sign_off_matches_the_referral(
     wigan, submitted, team_manager, social_worker, duty_worker, make_offer, agree, child
 ):
@@ -583,9 +593,7 @@ def test_sign_off_waits_for_every_answer(
 ):
     offer = make_offer(searching, carers)
     agree(offer, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=offer, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, offer, NEED)
     with pytest.raises(ReferralError) as error:
         sign_off(team_manager, offer)
     assert refused(error) == [
@@ -606,9 +614,7 @@ def test_concerns_need_the_signers_comment(
 ):
     offer = make_offer(searching, carers)
     agree(offer, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=offer, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, offer, NEED)
     asked = {c.asked_as: c for c in offer.consultations.all()}
     services.consultation_answer(
         user=placed_child.iro,
@@ -641,9 +647,7 @@ def test_sign_off_needs_a_free_place_counting_matches_not_yet_moved_in(
     elsewhere = accepted(someone_else)
     earlier = make_offer(elsewhere, carers)
     agree(earlier, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=earlier, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, earlier, NEED)
     for question in earlier.consultations.all():  # the child living there has no one allocated
         services.consultation_answer(
             user=duty_worker, consultation=question, has_concerns=False, answer="",
@@ -693,9 +697,7 @@ def test_a_partial_offer_needs_an_agreed_split_with_exactly_that_part(
     referral, amy, cal = siblings
     offer = make_offer(referral, carers, children=[amy])
     agree(offer, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=offer, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, offer, NEED)
     split = services.split_propose(
         user=duty_worker, referral=referral, parts=[[amy], [cal]], reason="No home for both."
     )
@@ -712,9 +714,7 @@ def test_a_partial_offer_needs_an_agreed_split_with_exactly_that_part(
     cal_home = HouseholdFactory(provider=wigan, name="Cole family", skills=["education_support"])
     cals = make_offer(referral, cal_home, children=[cal])
     agree(cals, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=cals, data=form_data("education_support"), expected_version=0
-    )
+    prepare(duty_worker, cals, "education_support")
     sign_off(team_manager, cals)
     assert fresh(referral).status == Status.MATCHED
 
@@ -725,9 +725,7 @@ def test_an_offer_for_a_matched_child_is_refused(
     referral, amy, cal = siblings
     offer = make_offer(referral, carers, children=[amy])
     agree(offer, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=offer, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, offer, NEED)
     split = services.split_propose(
         user=duty_worker, referral=referral, parts=[[amy], [cal]], reason="No home for both."
     )
@@ -750,9 +748,7 @@ def test_a_new_split_keeps_a_matched_child_in_a_part_of_their_own(
     referral.children.add(dan)
     offer = make_offer(referral, carers, children=[amy])
     agree(offer, social_worker)
-    services.matching_form_save(
-        user=duty_worker, offer=offer, data=form_data(NEED), expected_version=0
-    )
+    prepare(duty_worker, offer, NEED)
     split = services.split_propose(
         user=duty_worker, referral=referral, parts=[[amy], [cal, dan]], reason="No home for all."
     )
@@ -921,6 +917,7 @@ def test_the_search_reads_as_sentences_in_the_chronology(
         "Conversation with Ashworth family (H2001) about their offer recorded by Sam Jones "
         "(social worker)",
         "Offer from Ashworth family (H2001) agreed by Sam Jones (social worker)",
+        "Matching form for Ashworth family (H2001) saved by Dee Duty (fostering duty worker)",
         "Matching form for Ashworth family (H2001) sent for sign-off by Dee Duty (fostering duty "
         "worker)",
         f"Matched with Ashworth family (H2001) for {amy}: matching form signed off by "
@@ -971,3 +968,284 @@ def test_questions_decisions_and_splits_read_as_sentences_in_the_chronology(
     ]
     comments = [entry.comment for entry in entries]
     assert "Ben is unsettled." in comments and REAL_REASON in comments
+
+
+# Each offer's own tray items ----------------------------------------------------------------------
+
+
+def open_items(user, kind):
+    return sorted(item.key for item in tray_for_user(user).filter(kind=kind))
+
+
+def test_agreeing_one_offer_closes_its_own_item_while_another_offer_waits(
+    wigan, searching, carers, make_offer, agree, social_worker, duty_worker
+):
+    birchalls = HouseholdFactory(provider=wigan, name="Birchall family")
+    first, second = make_offer(searching, carers), make_offer(searching, birchalls)
+    keys = [services.offer_key(first), services.offer_key(second)]
+    assert open_items(social_worker, "carer_offer") == sorted(keys)
+    agree(first, social_worker)
+    assert open_items(social_worker, "carer_offer") == [services.offer_key(second)]
+    assert open_items(duty_worker, "matching_form") == [services.offer_key(first)]
+    services.offer_decide(user=social_worker, offer=second, agree=False, reason=REAL_REASON)
+    assert open_items(social_worker, "carer_offer") == []
+    assert open_items(duty_worker, "matching_form") == [services.offer_key(first)]
+
+
+def test_a_question_answered_on_one_offer_leaves_the_other_offers_question_waiting(
+    wigan, searching, carers, placed_child, make_offer
+):
+    """Ben's IRO is asked about two households he would share with Amy: one item each."""
+    birchalls = HouseholdFactory(provider=wigan, name="Birchall family")
+    ChildFactory(authority=wigan, placed_with=birchalls, iro=placed_child.iro)
+    first, second = make_offer(searching, carers), make_offer(searching, birchalls)
+    iro = placed_child.iro
+    assert open_items(iro, "offer_consultation") == sorted(
+        [services.offer_key(first), services.offer_key(second)]
+    )
+    services.consultation_answer(
+        user=iro, consultation=first.consultations.get(asked_as="iro"), has_concerns=False,
+        answer="",
+    )  # fmt: skip
+    assert open_items(iro, "offer_consultation") == [services.offer_key(second)]
+
+
+def test_each_form_sent_has_its_own_sign_off_item(
+    wigan, siblings, carers, make_offer, agree, social_worker, team_manager, duty_worker
+):
+    referral, amy, cal = siblings
+    split = services.split_propose(
+        user=duty_worker, referral=referral, parts=[[amy], [cal]], reason="No home for both."
+    )
+    services.split_agree(user=social_worker, split=split, as_role="social_worker")
+    services.split_agree(user=team_manager, split=split, as_role="team_manager")
+    coles = HouseholdFactory(provider=wigan, name="Cole family", skills=["education_support"])
+    amys, cals = (
+        make_offer(referral, carers, children=[amy]),
+        make_offer(referral, coles, children=[cal]),
+    )
+    for offer, need in ((amys, NEED), (cals, "education_support")):
+        agree(offer, social_worker)
+        prepare(duty_worker, offer, need)
+    keys = sorted([services.offer_key(amys), services.offer_key(cals)])
+    assert open_items(team_manager, "matching_sign_off") == keys
+    sign_off(team_manager, amys)
+    assert open_items(team_manager, "matching_sign_off") == [services.offer_key(cals)]
+
+
+def test_an_item_made_without_a_key_waits_on_any_of_the_referrals_offers(
+    wigan, searching, carers, make_offer, agree, social_worker
+):
+    """Items opened before items had keys still close once nothing of their kind waits."""
+    first = make_offer(searching, carers)
+    second = make_offer(searching, HouseholdFactory(provider=wigan))
+    WorkItem.objects.filter(kind="carer_offer").update(key="")
+    agree(first, social_worker)
+    assert open_items(social_worker, "carer_offer") == ["", ""]
+    services.offer_decide(user=social_worker, offer=second, agree=False, reason=REAL_REASON)
+    assert open_items(social_worker, "carer_offer") == []
+
+
+# The conversation, saved over someone else's -----------------------------------------------------
+
+
+def test_a_conversation_saved_from_an_older_version_of_the_offer_is_refused(
+    offer, social_worker, team_manager
+):
+    opened = offer.version
+    services.offer_record_conversation(
+        user=team_manager, offer=offer, conversation="Met them on Monday.",
+        expected_version=opened,
+    )  # fmt: skip
+    for stale in (opened, ""):
+        with pytest.raises(EditConflict):
+            services.offer_record_conversation(
+                user=social_worker, offer=offer, conversation="Rang them.", expected_version=stale
+            )
+    stored = fresh(offer)
+    assert (stored.conversation, stored.version) == ("Met them on Monday.", opened + 1)
+    assert len(events(offer.referral, "offer_conversation")) == 1
+    services.offer_record_conversation(
+        user=social_worker, offer=offer, conversation="Rang them too.",
+        expected_version=str(stored.version),
+    )  # fmt: skip
+    assert fresh(offer).conversation == "Rang them too."
+
+
+# A form changed after it was sent ----------------------------------------------------------------
+
+
+def test_a_form_changed_after_it_was_sent_must_be_sent_again(
+    submitted, social_worker, team_manager
+):
+    referral = submitted.referral
+    assert services.submitted_offers(referral) == {submitted.pk}
+    form = MatchingForm.objects.get(offer=submitted)
+    services.matching_form_save(
+        user=social_worker, offer=submitted, data=form_data(NEED, family_time="Dad monthly too."),
+        expected_version=form.version,
+    )  # fmt: skip
+    assert services.submitted_offers(referral) == set()
+    assert tray_kinds(team_manager) == []  # the sign-off item is closed
+    saved = events(referral, "matching_form_saved")
+    assert [(e.detail["form_version"], e.detail["was_sent"]) for e in saved] == [
+        (1, False),
+        (2, True),
+    ]
+    assert saved[-1].by_role == "social_worker"
+    assert referral_chronology(referral, social_worker)[-1].what == (
+        "Matching form for Ashworth family (H2001) saved by Sam Jones (social worker): changed "
+        "after it was sent for sign-off, so it must be sent again"
+    )
+    with pytest.raises(ReferralError) as error:
+        sign_off(team_manager, submitted)
+    assert refused(error) == [
+        "The matching form was changed after it was sent for sign-off: it must be sent again"
+    ]
+    services.matching_form_submit(user=social_worker, offer=submitted)
+    assert services.submitted_offers(referral) == {submitted.pk}
+    assert tray_kinds(team_manager) == ["matching_sign_off"]
+    assert sign_off(team_manager, submitted).status == Offer.Status.MATCHED
+
+
+def test_a_form_never_sent_is_not_signed_off(agreed, duty_worker, team_manager):
+    services.matching_form_save(
+        user=duty_worker, offer=agreed, data=form_data(NEED), expected_version=0
+    )
+    with pytest.raises(ReferralError) as error:
+        sign_off(team_manager, agreed)
+    assert refused(error) == ["The matching form has not been sent for sign-off"]
+
+
+def test_saving_the_form_unchanged_writes_nothing(submitted, duty_worker, team_manager):
+    form = MatchingForm.objects.get(offer=submitted)
+    audits = AuditEvent.objects.count()
+    again = services.matching_form_save(
+        user=duty_worker, offer=submitted, data=form_data(NEED), expected_version=form.version
+    )
+    assert again.version == form.version == 1
+    assert len(events(submitted.referral, "matching_form_saved")) == 1
+    assert AuditEvent.objects.count() == audits
+    assert services.submitted_offers(submitted.referral) == {submitted.pk}
+    assert tray_kinds(team_manager) == ["matching_sign_off"]
+
+
+def test_a_form_changed_since_the_signer_read_it_is_refused(submitted, duty_worker, team_manager):
+    read = MatchingForm.objects.get(offer=submitted).version
+    services.matching_form_save(
+        user=duty_worker, offer=submitted, data=form_data(NEED, support_plan="Weekly visits."),
+        expected_version=read,
+    )  # fmt: skip
+    services.matching_form_submit(user=duty_worker, offer=submitted)
+    for stale in (read, "not a version"):
+        with pytest.raises(ReferralError) as error:
+            services.matching_sign_off(user=team_manager, offer=submitted, form_version=stale)
+        assert error.value.field_errors == {
+            "form_version": "The matching form was changed after you opened it: read it again "
+            "before signing it off"
+        }
+    assert fresh(submitted).status == Offer.Status.AGREED
+    assert not events(submitted.referral, "matched")
+    services.matching_sign_off(user=team_manager, offer=submitted, form_version=str(read + 1))
+    assert fresh(submitted).status == Offer.Status.MATCHED
+
+
+# Four eyes ---------------------------------------------------------------------------------------
+
+
+def test_the_manager_who_agreed_the_offer_does_not_sign_it_off(
+    wigan, offer, agree, team_manager, duty_worker, child_team
+):
+    agree(offer, team_manager)
+    prepare(duty_worker, offer, NEED)
+    with pytest.raises(ActionNotAllowed) as error:
+        sign_off(team_manager, offer)
+    assert str(error.value) == (
+        "You agreed the offer as the child's social worker's manager: another team manager must "
+        "sign it off"
+    )
+    # The item went to the team's other managers rather than to the one who agreed.
+    assert tray_kinds(team_manager) == []
+    deputy = member(wigan, Role.TEAM_MANAGER, username="tm.deputy")
+    Membership.objects.filter(user=deputy).update(team=child_team)
+    assert tray_kinds(deputy) == ["matching_sign_off"]
+    assert sign_off(deputy, offer).status == Offer.Status.MATCHED
+
+
+def test_the_manager_who_prepared_the_form_does_not_sign_it_off(agreed, team_manager):
+    prepare(team_manager, agreed, NEED)
+    with pytest.raises(ActionNotAllowed) as error:
+        sign_off(team_manager, agreed)
+    assert str(error.value) == (
+        "You prepared the matching form: another team manager must sign it off"
+    )
+    assert fresh(agreed).status == Offer.Status.AGREED
+
+
+# Places held ------------------------------------------------------------------------------------
+
+
+def test_a_child_booked_and_matched_with_the_same_carers_holds_one_place(
+    wigan, submitted, team_manager, social_worker, placements_officer
+):
+    """The emergency carers keep a child for good: booked and matched with them, one place."""
+    carers = submitted.household  # two places
+    kept = ChildFactory(authority=wigan, social_worker=social_worker)
+    elsewhere = accepted(kept, emergency_household=carers, emergency_booked_at=timezone.now())
+    Referral.objects.filter(pk=elsewhere.pk).update(status=Status.MATCHED)
+    match = Offer.objects.create(
+        referral=elsewhere, household=carers, source=Offer.Source.IN_HOUSE,
+        status=Offer.Status.MATCHED, made_by=placements_officer,
+    )  # fmt: skip
+    match.children.add(kept)
+    assert places_held([carers]) == {carers.pk: 1}
+    assert sign_off(team_manager, submitted).status == Offer.Status.MATCHED
+
+
+def test_an_emergency_booking_holds_a_place_until_it_ends(
+    wigan, submitted, team_manager, social_worker, placements_officer
+):
+    carers = submitted.household
+    ChildFactory(authority=wigan, placed_with=carers)
+    booked = ChildFactory(authority=wigan, social_worker=social_worker)
+    elsewhere = accepted(booked, emergency_household=carers, emergency_booked_at=timezone.now())
+    with pytest.raises(ReferralError) as error:
+        sign_off(team_manager, submitted)
+    assert refused(error) == ["Ashworth family has 0 free places for 1 child"]
+    Referral.objects.filter(pk=elsewhere.pk).update(emergency_ended_at=timezone.now())
+    assert sign_off(team_manager, submitted).status == Offer.Status.MATCHED
+
+
+# Withdrawing the referral -----------------------------------------------------------------------
+
+
+def test_withdrawing_the_referral_closes_its_offers_and_their_questions(
+    asked, placed_child, social_worker
+):
+    offer = asked["iro"].offer
+    referral_act(
+        user=social_worker, referral=offer.referral, action="withdraw",
+        data={"comment": "Amy is going home to mum."},
+    )  # fmt: skip
+    closed = fresh(offer)
+    assert closed.status == Offer.Status.CLOSED
+    assert closed.decision_reason == "The referral was withdrawn"
+    assert tray_kinds(placed_child.iro) == [] and tray_kinds(social_worker) == []
+    with pytest.raises(ActionNotAllowed):
+        services.consultation_answer(
+            user=placed_child.iro, consultation=asked["iro"], has_concerns=False, answer=""
+        )
+
+
+# The seeded search ------------------------------------------------------------------------------
+
+
+def test_seeded_contacts_are_dated_by_the_day_in_england(searching, carers, duty_worker):
+    """Half past midnight in London on 1 July is still 30 June in UTC."""
+    moment = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+
+    def at(when):
+        return time_machine.travel(when, tick=False)
+
+    assert seed_contacts(searching, duty_worker, moment, at)
+    assert Offer.objects.get().available_from == date(2026, 7, 8)

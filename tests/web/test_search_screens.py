@@ -313,7 +313,7 @@ def test_another_councils_staff_get_not_found_for_the_search(client, trafford, s
     assert denials() == [("duty.trafford", "referral", str(searching.pk))]
 
 
-QUERIES_ON_THE_SEARCH = 23  # with the session, the sign-in checks, savepoints and the audit rows
+QUERIES_ON_THE_SEARCH = 24  # with the session, the sign-in checks, savepoints and the audit rows
 
 
 @pytest.mark.parametrize("households", [1, 12])

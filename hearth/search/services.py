@@ -997,12 +997,14 @@ def matching_sign_off(*, user, offer, comment="", form_version=None, request=Non
 
 
 def _close_other_offers(offer, children):
-    others = (
-        Offer.objects.select_for_update(of=("self",))
-        .filter(referral=offer.referral, status__in=LIVE, children__in=children)
+    # PostgreSQL locks no rows of a DISTINCT query: find the offers, then lock them by key.
+    ids = (
+        Offer.objects.filter(referral=offer.referral, status__in=LIVE, children__in=children)
         .exclude(pk=offer.pk)
+        .values_list("pk", flat=True)
         .distinct()
     )
+    others = Offer.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
     closed = []
     for other in others:
         other.status = Offer.Status.CLOSED

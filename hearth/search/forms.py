@@ -6,10 +6,16 @@ or a gap), is the search's services' business: their `ReferralError` is put back
 fault by `add_service_errors`. Where one answer opens further questions (carers who decline are
 asked why), the radios reveal them as GOV.UK conditional reveals: `revealing(name)` gives the
 template each option with the fields it reveals, and `layout` every field in the order drawn.
+
+A form that changes a record someone else may change too carries, hidden, the version of the record
+it was drawn from (`version`, or the matching form's `form_version` on the sign-off): the service
+refuses a save made from an older one. An error at a hidden field is shown at the top of the page.
 """
 
 from django import forms
+from django.utils.html import format_html
 
+from hearth.matching.explain import listed
 from hearth.people import vocabulary
 from hearth.referrals.services import TEXT_LIMIT
 from hearth.search.vocabulary import CONTACT_OUTCOMES, DECLINE_REASONS, DECLINES, OFFERS
@@ -17,11 +23,14 @@ from hearth.web.forms import GovukDateField, GovukForm
 from hearth.web.presenters import age
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+OUT_OF_DATE = "This page is out of date: reload it and try again"
 AGREE, DECLINE = "agree", "decline"
 MET, GAP = "met", "gap"
 
 
-def _text(label, *, hint="", required=True, message=None):
+def _text(label, *, hint="", required=True, message=None, name=None):
+    """A box of text. `name`: what its messages call it, where the label is more than words."""
+    name = name or label
     return forms.CharField(
         label=label,
         help_text=hint,
@@ -29,9 +38,18 @@ def _text(label, *, hint="", required=True, message=None):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea,
         error_messages={
-            "required": message or f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": f"{label} must be {TEXT_LIMIT:,} characters or fewer",
+            "required": message or f"Enter {name[0].lower()}{name[1:]}",
+            "max_length": f"{name} must be {TEXT_LIMIT:,} characters or fewer",
         },
+    )
+
+
+def _version():
+    """The version of the record the page was drawn from, sent back with the answers."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
     )
 
 
@@ -100,6 +118,20 @@ class SearchForm(GovukForm):
             for field in self.visible_fields()
             if field.name not in inside
         ]  # fmt: skip
+
+    def add_error(self, field, error):
+        """A hidden field's error (the version the page was drawn from) is shown at the top: there
+        is no field on the page to show it at."""
+        if field is not None and field in self.fields and self.fields[field].widget.is_hidden:
+            field = None
+        super().add_error(field, error)
+
+    def redraw_with(self, **hidden):
+        """Draw the sent form again carrying these hidden values: the version of the record the
+        page now shows, rather than the one it was first drawn from."""
+        self.data = self.data.copy()
+        for name, value in hidden.items():
+            self.data[self.add_prefix(name)] = value
 
     def add_service_errors(self, error):
         """Put a ReferralError's messages where they belong: at the field at fault, or at the top
@@ -179,14 +211,24 @@ class ContactForm(SearchForm):
 
 
 class ConversationForm(SearchForm):
+    """The social worker's conversation with the carers, with the version of the offer it was
+    drawn from: a save over a change made since is refused."""
+
     conversation = _text(
         "Your conversation with the carers",
         hint="What you talked about, what they asked and what you told them about the children.",
     )
+    version = _version()
+
+    def __init__(self, data=None, *, offer):
+        super().__init__(
+            data, initial={"conversation": offer.conversation, "version": offer.version}
+        )
 
 
 class DecisionForm(SearchForm):
-    """The social worker's decision on an offer. Declining an in-house offer needs a real reason."""
+    """The social worker's decision on an offer. Declining an in-house offer needs a real reason.
+    Once the offer is agreed there is nothing left to choose: the form is the reason to decline."""
 
     decision = _radios(
         "Do you agree to this home for the children?",
@@ -202,14 +244,21 @@ class DecisionForm(SearchForm):
     required_when_chosen = frozenset({"reason"})
 
     def __init__(self, data=None, *, may_agree=True):
-        """Only declining is offered once the offer is agreed (`may_agree` False)."""
+        """Only declining is left once the offer is agreed (`may_agree` False): the reason alone."""
         super().__init__(data)
+        self.may_agree = may_agree
         if not may_agree:
-            self.fields["decision"].choices = [(DECLINE, "No, I decline the offer")]
+            del self.fields["decision"]
+            self.reveals = {}
+            reason = self.fields["reason"]
+            reason.label, reason.required = "Why you decline the offer now", True
+            reason.help_text = (
+                "You agreed this home. Say what has changed, in full, as you would to the carers."
+            )
         self.require_chosen()
 
     def arguments(self):
-        agree = self.cleaned_data["decision"] == AGREE
+        agree = self.may_agree and self.cleaned_data["decision"] == AGREE
         return {"agree": agree, "reason": "" if agree else self.cleaned_data["reason"]}
 
 
@@ -270,6 +319,12 @@ def _need_field(need):
     return f"need_{need}"
 
 
+def _for_need(words, need_label):
+    """A question asked once for each need: the need's name, hidden from sight (it heads the
+    question already), tells the questions apart to a screen reader."""
+    return format_html('{}<span class="govuk-visually-hidden">: {}</span>', words, need_label)
+
+
 class MatchingFormForm(SearchForm):
     """Each need of the offer's children met by the carers (and how) or a gap (and the support to
     close it), why this home, the support plan and family time. Carries the version it was drawn
@@ -302,15 +357,18 @@ class MatchingFormForm(SearchForm):
             fields[name] = _radios(
                 label,
                 [(MET, "The carers meet this need"), (GAP, "A gap: support is needed")],
-                hint=f"{', '.join(children)}'s need",
+                hint=f"Needed by {listed(children)}",
                 message=f"Say whether the carers meet this need: {label}",
             )
             fields[f"{name}_how"] = _text(
-                "How the carers meet it", message=f"{label}: say how the carers meet it"
+                _for_need("How the carers meet it", label),
+                message=f"{label}: say how the carers meet it",
+                name=f"{label}: how the carers meet it",
             )
             fields[f"{name}_support"] = _text(
-                "The support that closes the gap",
+                _for_need("The support that closes the gap", label),
                 message=f"{label}: say the support that closes the gap",
+                name=f"{label}: the support that closes the gap",
             )
             self.reveals[name] = {MET: [f"{name}_how"], GAP: [f"{name}_support"]}
         self.fields = {**fields, **self.fields}
@@ -366,10 +424,16 @@ class MatchingFormForm(SearchForm):
 
 
 class SignOffForm(SearchForm):
+    """The sign-off, with the version of the matching form the signer read."""
+
     comment = _text(
         "Your comment", required=False,
         hint="Needed where anyone asked had concerns: say how they are answered.",
     )  # fmt: skip
+    form_version = _version()
+
+    def __init__(self, data=None, *, form_version):
+        super().__init__(data, initial={"form_version": form_version})
 
 
 # Brothers and sisters -----------------------------------------------------------------------------

@@ -227,7 +227,13 @@ def carers_profile(household, today):
 
 
 def offer_title(offer, *, named):
+    """Who offers, to head a line or a cell: the household's name, or 'In-house carers'."""
     return offer.household.name if named else UNNAMED_CARERS
+
+
+def offer_heading(offer, *, named):
+    """'Offer from Ashworth family', or 'Offer from in-house carers' where they are not named."""
+    return f"Offer from {offer.household.name if named else UNNAMED_CARERS.lower()}"
 
 
 def offer_summary(offer, *, named):
@@ -236,6 +242,7 @@ def offer_summary(offer, *, named):
     children = list(offer.children.all())
     return {
         "title": offer_title(offer, named=named),
+        "heading": offer_heading(offer, named=named),
         "tag": offer_tag(offer),
         "children": listed(child.full_name for child in children),
         "available_from": long_date(offer.available_from) if offer.available_from else "Now",
@@ -246,8 +253,13 @@ def offer_summary(offer, *, named):
         "decided": offer.decided_at is not None,
         "decision": _decision_words(offer),
         "decision_reason": offer.decision_reason,
-        "decided_by": _by(offer.decided_by, offer.decided_at),
+        "decided_by": decided_by(offer),
     }
+
+
+def decided_by(offer):
+    """Who decided on the offer, and when: 'Sam Jones, 15 June 2026 at 10:30am'."""
+    return _by(offer.decided_by, offer.decided_at)
 
 
 def _decision_words(offer):
@@ -260,12 +272,18 @@ def _decision_words(offer):
     }.get(offer.status, "Waiting for the social worker")
 
 
-def placed_child_words(child, *, visible, today):
+def placed_child_words(child, *, visible, today, opening=False):
     """A child already living with the carers: by name to someone who may see their record,
-    otherwise by age."""
+    otherwise by age ('a child aged 14', or 'A child aged 14' to open a sentence)."""
     if visible:
         return f"{child.full_name}, age {age(child.date_of_birth, today)}"
-    return f"A child aged {age(child.date_of_birth, today)} living with the carers"
+    return f"{'A' if opening else 'a'} child aged {age(child.date_of_birth, today)}"
+
+
+def asked_as_words(consultation):
+    """The role the person was asked in, as it reads within a sentence: 'social worker', 'IRO'."""
+    role = consultation.get_asked_as_display()
+    return role if role.isupper() else role.lower()
 
 
 def consultations_shown(consultations, *, user, policy, visible_children, today, referral):
@@ -277,14 +295,15 @@ def consultations_shown(consultations, *, user, policy, visible_children, today,
         answered = consultation.answered_at is not None
         may_answer = permissions.may_answer_consultation(user, consultation, policy)
         for_someone_else = permissions.must_say_where_from(user, consultation)
+        child = placed_child_words(
+            consultation.placed_child,
+            visible=consultation.placed_child_id in visible_children,
+            today=today,
+        )
+        role = asked_as_words(consultation)
         shown.append(
             {
-                "child": placed_child_words(
-                    consultation.placed_child,
-                    visible=consultation.placed_child_id in visible_children,
-                    today=today,
-                ),
-                "asked_as": consultation.get_asked_as_display(),
+                "title": f"{consultation.get_asked_as_display()} of {child}",
                 "asked": consultation.asked_user.display_name
                 if consultation.asked_user
                 else "No one allocated in Hearth: the search team records the answer",
@@ -301,6 +320,10 @@ def consultations_shown(consultations, *, user, policy, visible_children, today,
                 if may_answer
                 else None,
                 "answer_label": "Record the answer" if for_someone_else else "Give your answer",
+                # Tells the links apart to a screen reader: whose answer each one is.
+                "answer_of": f"of the {role} of {child}"
+                if for_someone_else
+                else f"as the {role} of {child}",
             }
         )
     return shown

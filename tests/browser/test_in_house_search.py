@@ -136,6 +136,14 @@ def test_an_in_house_search_runs_to_a_signed_matching_form(open_page):
     _button(worker, "Save your decision").click()
     expect(_success(worker)).to_be_visible()
     expect(worker.locator("main")).to_contain_text("Agreed by the social worker")
+    # An agreed offer may still be declined: the page asks only why, under a warning button.
+    _button(worker, "Decline the offer").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Decline the offer")
+    expect(worker.get_by_role("radio")).to_have_count(0)
+    expect(_button(worker, "Decline the offer")).to_have_class(re.compile("govuk-button--warning"))
+    assert_accessible(worker)
+    worker.get_by_role("link", name="Cancel").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text(f"Offer from {carers}")
 
     # The duty worker prepares the matching form: each need met, or a gap with its support.
     duty.goto(offer_path)

@@ -9,12 +9,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.core.models import Policy
 from hearth.people.models import Carer, SiblingGroup
 from hearth.referrals.models import Referral, ReferralEvent, Status
+from hearth.referrals.services import ReferralError
 from hearth.search import services
 from hearth.search.models import Consultation, MatchingForm, Offer, SiblingSplit
 from hearth.search.vocabulary import OFFERS
@@ -140,6 +142,18 @@ def section(response, heading):
     size = re.search(r'class="(govuk-heading-\w+)"[^<]*$', words[:start]).group(1)
     end = words.find(f'<h2 class="{size}"', start)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", words[start : end if end > 0 else None]))
+
+
+def sent_back(response, **answers):
+    """What the browser sends back from the page's form: its hidden fields (the version of the
+    record the page was drawn from) with the answers given."""
+    hidden = re.findall(
+        r'<input type="hidden" name="(\w+)"(?: value="([^"]*)")?', response.content.decode()
+    )
+    return {
+        **{name: value for name, value in hidden if name != "csrfmiddlewaretoken"},
+        **answers,
+    }
 
 
 def error_summary(response):
@@ -434,6 +448,28 @@ def test_an_agency_household_is_not_found_on_the_in_house_search(
 ):
     response = signed_in(client, placements_officer).get(contact_url(searching, agency_household))
     assert response.status_code == 404
+    assert denials() == [(placements_officer.username, "household", str(agency_household.pk))]
+
+
+def test_another_councils_carers_are_not_found_on_the_search_even_by_one_who_may_see_them(
+    client, duty_worker, searching, trafford
+):
+    """A duty worker for two councils sees both councils' carers, but one council's search is of
+    its own carers only: the other's are not found there, and the attempt is audited."""
+    Membership.objects.create(user=duty_worker, organisation=trafford, role=duty_worker_role())
+    theirs = HouseholdFactory(provider=trafford, name="Trafford family", postcode=NEAR_SCHOOL)
+    signed_in(client, duty_worker)
+    assert client.get(reverse("household", args=[theirs.pk])).status_code == 200
+
+    response = client.post(contact_url(searching, theirs), {"outcome": "no_answer"})
+
+    assert response.status_code == 404
+    assert denials() == [("duty.wigan", "household", str(theirs.pk))]
+    assert not ReferralEvent.objects.filter(action="carer_contact").exists()
+
+
+def duty_worker_role():
+    return Role.FOSTERING_DUTY_WORKER
 
 
 # The offer ----------------------------------------------------------------------------------------
@@ -485,7 +521,8 @@ def test_someone_who_may_not_see_households_reads_the_offer_without_the_carers(
 ):
     response = signed_in(client, virtual_school).get(offer_url(offer))
     assert response.status_code == 200
-    assert "Offer from In-house carers" in text_of(response)
+    assert '<h1 class="govuk-heading-xl">Offer from in-house carers</h1>' in page(response)
+    assert "<title>Offer from in-house carers – Referral" in page(response)
     assert "Ashworth" not in page(response)
     assert "The carers' profile is shown only to people who may see" in text_of(response)
     assert not audited(AuditEvent.Action.VIEW, "household")
@@ -504,7 +541,8 @@ def test_a_child_of_another_council_living_with_the_carers_is_shown_by_age_only(
     response = signed_in(client, social_worker).get(offer_url(offer))
     questions = section(response, "Children already living with the carers")
     assert "Eve" not in page(response)
-    assert "A child aged 10 living with the carers" in questions
+    assert "Social worker of a child aged 10 " in questions
+    assert "IRO of a child aged 10 " in questions
     assert "No one allocated in Hearth: the search team records the answer" in questions
 
 
@@ -530,10 +568,91 @@ def test_another_councils_staff_get_not_found_for_an_offer(client, outsider, off
     assert denials() == [("sw.trafford", "referral", str(offer.referral_id))]
 
 
-def test_an_offer_of_another_referral_is_not_found(client, social_worker, offer, child):
-    other = make_referral(child)
-    url = reverse("offer", args=[other.pk, offer.pk])
-    assert signed_in(client, social_worker).get(url).status_code == 404
+@pytest.fixture
+def elsewhere(wigan, social_worker, carers, ben, duty_worker):
+    """Another search of the council, for Dot and her brother Eli: the Ashworths offer Dot a home
+    too (Ben's social worker and IRO are asked again), and a split of the two is proposed."""
+    dot = ChildFactory(authority=wigan, social_worker=social_worker, first_name="Dot")
+    eli = ChildFactory(authority=wigan, social_worker=social_worker, first_name="Eli")
+    referral = accepted(dot, eli)
+    _, offer = services.contact_record(
+        user=duty_worker, referral=referral, household=carers, outcome=OFFERS, children=[dot]
+    )
+    split = services.split_propose(
+        user=duty_worker, referral=referral, parts=[[dot], [eli]], reason="No home for both."
+    )
+    return referral, offer, split
+
+
+OFFER_PAGES = [
+    "offer", "offer_conversation", "offer_decide", "offer_withdraw", "matching_form",
+    "matching_sign_off",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", OFFER_PAGES)
+def test_an_offer_of_another_referral_is_not_found_and_the_attempt_audited(
+    client, duty_worker, offer, elsewhere, name
+):
+    other_referral, _, _ = elsewhere
+    url = reverse(name, args=[other_referral.pk, offer.pk])
+    assert signed_in(client, duty_worker).get(url).status_code == 404
+    assert denials() == [("duty.wigan", "offer", str(offer.pk))]
+
+
+def test_a_question_about_another_offer_is_not_found_and_the_attempt_audited(
+    client, ben_worker, offer, elsewhere
+):
+    """Ben's social worker is asked about both offers; each question is answered on its own
+    offer only."""
+    _, dots_offer, _ = elsewhere
+    question = dots_offer.consultations.get(asked_as="social_worker")
+    url = reverse("consultation_answer", args=[offer.referral_id, offer.pk, question.pk])
+    response = signed_in(client, ben_worker).post(url, {"has_concerns": "no", "answer": "Fine."})
+    assert response.status_code == 404
+    assert denials() == [("sw.ben", "consultation", str(question.pk))]
+    assert Consultation.objects.get(pk=question.pk).answered_at is None
+
+
+def test_a_split_of_another_referral_is_not_found_and_the_attempt_audited(
+    client, social_worker, searching, elsewhere
+):
+    _, _, split = elsewhere
+    url = reverse("split_agree", args=[searching.pk, split.pk])
+    response = signed_in(client, social_worker).post(url, {"as_role": "social_worker"})
+    assert response.status_code == 404
+    assert denials() == [("sw.wigan", "split", str(split.pk))]
+    assert SiblingSplit.objects.get().social_worker_agreed_at is None
+
+
+QUERIES_ON_AN_OFFER = 26  # with the session, the sign-in checks, savepoints and the audit rows
+
+
+@pytest.mark.parametrize("placed", [1, 3])
+def test_the_offer_reads_the_same_number_of_queries_however_many_children_live_there(
+    client, wigan, social_worker, searching, carers, duty_worker, placed,
+    django_assert_num_queries,
+):  # fmt: skip
+    """Each child living with the carers has their own social worker and IRO, each asked."""
+    carers.max_children = placed + 1
+    carers.save()
+    for number in range(placed):
+        ChildFactory(
+            authority=wigan, placed_with=carers, first_name=f"Kid{number}",
+            date_of_birth=date(2012, 5, 1),
+            social_worker=member(wigan, Role.SOCIAL_WORKER, username=f"sw.kid{number}"),
+            iro=member(wigan, Role.IRO, username=f"iro.kid{number}"),
+        )  # fmt: skip
+    _, offer = services.contact_record(
+        user=duty_worker, referral=searching, household=carers, outcome=OFFERS
+    )
+    signed_in(client, social_worker)
+    with django_assert_num_queries(QUERIES_ON_AN_OFFER):
+        response = client.get(offer_url(offer))
+    assert (
+        section(response, "Children already living with the carers").count("Waiting for an answer")
+        == 2 * placed
+    )
 
 
 # From the offer to the match ----------------------------------------------------------------------
@@ -560,13 +679,13 @@ def test_an_offer_walks_through_the_screens_to_a_matched_referral(
         (duty_worker, offer_url(offer, "matching_form"),
          {f"need_{NEED}": "met", f"need_{NEED}_how": "Both carers trained in 2024.",
           "why_this_home": "Near her school.", "support_plan": "Fortnightly visits.",
-          "family_time": "Mum fortnightly.", "version": "", "then": "submit"},
+          "family_time": "Mum fortnightly.", "then": "submit"},
          "The matching form is saved and sent for sign-off"),
     ]  # fmt: skip
     for user, url, data, message in steps:
         shown = signed_in(client, user).get(url)
         assert shown.status_code == 200, url
-        response = client.post(url, data, follow=True)
+        response = client.post(url, sent_back(shown, **data), follow=True)
         assert response.redirect_chain == [(offer_url(offer), 302)], url
         assert message in page(response), url
 
@@ -575,7 +694,7 @@ def test_an_offer_walks_through_the_screens_to_a_matched_referral(
     assert "Before the form can be signed off" not in page(shown)
     assert "Both carers trained in 2024." in page(shown)
     assert "recorded from Ira Moss, Ben's IRO, by phone" in page(shown)
-    response = client.post(sign_off, {"comment": ""}, follow=True)
+    response = client.post(sign_off, sent_back(shown, comment=""), follow=True)
 
     assert response.redirect_chain == [(reverse("referral", args=[searching.pk]), 302)]
     assert "The matching form is signed off: the home is matched" in page(response)
@@ -642,11 +761,65 @@ def test_only_the_childs_social_worker_decides_and_only_the_search_team_withdraw
     assert Offer.objects.get().status == Offer.Status.OPEN
 
 
-def test_an_agreed_offer_may_still_be_declined_but_not_agreed_again(client, social_worker, agreed):
-    response = signed_in(client, social_worker).get(offer_url(agreed, "offer_decide"))
-    assert 'value="decline"' in page(response) and 'value="agree"' not in page(response)
-    offer_page = client.get(offer_url(agreed))
+def test_an_agreed_offer_may_still_be_declined_with_a_reason_and_a_warning_button(
+    client, social_worker, agreed
+):
+    offer_page = signed_in(client, social_worker).get(offer_url(agreed))
     assert ">Decline the offer<" in page(offer_page)
+    response = client.get(offer_url(agreed, "offer_decide"))
+    body = page(response)
+    assert 'type="radio"' not in body, "nothing left to choose: no radio on its own"
+    assert '<h1 class="govuk-heading-xl">Decline the offer</h1>' in body
+    assert re.search(r'class="govuk-button govuk-button--warning"[^>]*>Decline the offer<', body)
+    assert '<textarea class="govuk-textarea" id="id_reason" name="reason"' in body
+    assert "Why you decline the offer now</label>" in body  # needed: not "(optional)"
+    assert "You agreed this offer (Sam Jones, 15 June 2026 at 10:30am)" in text_of(response)
+
+    refused = client.post(offer_url(agreed, "offer_decide"), {"reason": ""})
+    assert field_error(refused, "reason") == "Enter why you decline the offer"
+    refused = client.post(offer_url(agreed, "offer_decide"), {"reason": "Too far."})
+    assert field_error(refused, "reason").startswith("In-house offers come first")
+    assert Offer.objects.get().status == Offer.Status.AGREED
+
+    reason = "Amy's school place has moved: the carers are now an hour away from it."
+    response = client.post(offer_url(agreed, "offer_decide"), {"reason": reason}, follow=True)
+    assert "You declined the offer" in page(response)
+    agreed.refresh_from_db()
+    assert (agreed.status, agreed.decision_reason) == (Offer.Status.DECLINED, reason)
+
+
+def test_a_conversation_saved_over_a_newer_one_is_refused_and_nothing_is_saved(
+    client, social_worker, team_manager, offer
+):
+    url = offer_url(offer, "offer_conversation")
+    shown = signed_in(client, social_worker).get(url)
+    services.offer_record_conversation(
+        user=team_manager, offer=offer, conversation="The manager met the carers on Monday."
+    )
+
+    response = client.post(url, sent_back(shown, conversation="Talked about Amy's routines."))
+
+    assert response.status_code == 200
+    assert "The offer changed after you opened this page" in error_summary(response)
+    assert "Your conversation was not saved" in error_summary(response)
+    assert Offer.objects.get().conversation == "The manager met the carers on Monday."
+    assert not ReferralEvent.objects.filter(action="offer_conversation", by=social_worker).exists()
+
+    reloaded = client.get(url)
+    assert "The manager met the carers on Monday." in page(reloaded)
+    response = client.post(url, sent_back(reloaded, conversation="Talked about her routines."))
+    assert response.status_code == 302
+    assert Offer.objects.get().conversation == "Talked about her routines."
+
+
+def test_a_conversation_sent_without_the_version_it_was_drawn_from_is_refused_at_the_top(
+    client, social_worker, offer
+):
+    response = signed_in(client, social_worker).post(
+        offer_url(offer, "offer_conversation"), {"conversation": "Talked."}
+    )
+    assert "This page is out of date: reload it and try again" in error_summary(response)
+    assert Offer.objects.get().conversation == ""
 
 
 def test_a_conversation_left_empty_is_refused_at_the_field(client, social_worker, offer):
@@ -740,6 +913,61 @@ def test_a_half_done_matching_form_may_be_saved_but_not_sent_for_sign_off(
     assert "Being prepared" in section(shown, "Matching form")
 
 
+def test_a_form_that_cannot_be_sent_for_sign_off_is_not_saved_either(
+    client, duty_worker, agreed, monkeypatch
+):
+    """Save and send is one step: a refused sending keeps nothing, and the page drawn again may be
+    sent again as it is."""
+
+    def refuse(**_):
+        raise ReferralError(
+            "The matching form is not complete", problems=["The needs have changed: read them"]
+        )
+
+    monkeypatch.setattr(services, "matching_form_submit", refuse)
+    url = offer_url(agreed, "matching_form")
+    shown = signed_in(client, duty_worker).get(url)
+    answers = {**form_post(then="submit")}
+    del answers["version"]  # the page's own
+
+    response = client.post(url, sent_back(shown, **answers))
+
+    assert response.status_code == 200
+    assert "The needs have changed: read them" in error_summary(response)
+    assert not MatchingForm.objects.exists()
+    assert not ReferralEvent.objects.filter(action=services.FORM_SAVED).exists()
+    monkeypatch.undo()
+    response = client.post(url, sent_back(response, **answers), follow=True)
+    assert "The matching form is saved and sent for sign-off" in page(response)
+    assert MatchingForm.objects.get().version == 1
+
+
+def test_the_matching_form_names_who_needs_each_need_and_each_question_by_its_need(
+    client, duty_worker, social_worker, carers, siblings
+):
+    referral, amy, cal = siblings
+    cal.needs = [NEED, "autism"]
+    cal.save()
+    _, offer = services.contact_record(
+        user=duty_worker, referral=referral, household=carers, outcome=OFFERS
+    )
+    services.offer_record_conversation(user=social_worker, offer=offer, conversation="Met.")
+    services.offer_decide(user=social_worker, offer=offer, agree=True)
+
+    response = signed_in(client, duty_worker).get(offer_url(offer, "matching_form"))
+
+    body = page(response)
+    needed_by_both = f"Needed by {amy.full_name} and {cal.full_name}</div>"  # the eldest first
+    assert f'id_need_{NEED}-hint" class="govuk-hint">{needed_by_both}' in body
+    assert f'id_need_autism-hint" class="govuk-hint">Needed by {cal.full_name}</div>' in body
+    labels = re.findall(r'<label class="govuk-label govuk-label--s"[^>]*>(.*?)</label>', body)
+    assert len(labels) == len(set(labels)) == 7, labels  # 2 needs x 2 questions, 3 summaries
+    assert (
+        'How the carers meet it<span class="govuk-visually-hidden">: Autism spectrum: sensory '
+        "needs, structured routines</span>"
+    ) in labels
+
+
 def test_a_matching_form_saved_over_someone_elses_changes_is_refused(
     client, duty_worker, social_worker, agreed
 ):
@@ -769,7 +997,7 @@ def test_sign_off_refused_lists_every_problem_in_the_error_summary(
     signed_in(client, team_manager)
     shown = client.get(offer_url(agreed, "matching_sign_off"))
     assert "has not answered" in section_text(shown, "sign-off-waiting")
-    response = client.post(offer_url(agreed, "matching_sign_off"), {"comment": ""})
+    response = client.post(offer_url(agreed, "matching_sign_off"), sent_back(shown, comment=""))
     assert response.status_code == 200
     summary = error_summary(response)
     assert "The matching form cannot be signed off yet" in summary
@@ -783,6 +1011,64 @@ def section_text(response, element_id):
     body = page(response)
     start = body.index(f'id="{element_id}"')
     return re.sub(r"<[^>]+>", " ", body[start : body.index("</ul>", start)])
+
+
+FORM_DATA = {
+    "needs_met": [{"need": NEED, "how": "Both carers trained in 2024."}], "gaps": [],
+    "why_this_home": "Near her school.", "support_plan": "Fortnightly visits.",
+    "family_time": "Mum fortnightly.",
+}  # fmt: skip
+
+
+@pytest.fixture
+def sent(agreed, ben_worker, ben_iro, duty_worker):
+    """The agreed offer with every question answered and its matching form sent for sign-off."""
+    for question in agreed.consultations.all():
+        services.consultation_answer(
+            user=question.asked_user, consultation=question, has_concerns=False, answer="Fine."
+        )
+    services.matching_form_save(user=duty_worker, offer=agreed, data=FORM_DATA, expected_version=0)
+    services.matching_form_submit(user=duty_worker, offer=agreed)
+    return agreed
+
+
+def test_a_sign_off_of_a_form_changed_since_it_was_read_is_refused_and_the_form_shown_again(
+    client, team_manager, duty_worker, sent
+):
+    url = offer_url(sent, "matching_sign_off")
+    shown = signed_in(client, team_manager).get(url)
+    assert sent_back(shown)["form_version"] == "1"
+    changed = {**FORM_DATA, "family_time": "Dad monthly at the contact centre."}
+    services.matching_form_save(user=duty_worker, offer=sent, data=changed, expected_version=1)
+    services.matching_form_submit(user=duty_worker, offer=sent)
+
+    response = client.post(url, sent_back(shown, comment="A good match."))
+
+    assert response.status_code == 200
+    assert error_summary(response).count(services.FORM_CHANGED) == 1
+    assert Offer.objects.get().status == Offer.Status.AGREED
+    assert "Dad monthly at the contact centre." in page(response)  # the form as it now stands
+    assert sent_back(response)["form_version"] == "2"  # signing now is of that one
+    response = client.post(url, sent_back(response, comment="A good match."))
+    assert response.status_code == 302
+    assert Offer.objects.get().status == Offer.Status.MATCHED
+    assert MatchingForm.objects.get().sign_off_comment == "A good match."
+
+
+def test_a_sign_off_sent_without_the_version_read_is_refused_at_the_top(client, team_manager, sent):
+    response = signed_in(client, team_manager).post(
+        offer_url(sent, "matching_sign_off"), {"comment": "A good match."}
+    )
+    assert "This page is out of date: reload it and try again" in error_summary(response)
+    assert Offer.objects.get().status == Offer.Status.AGREED
+
+
+def test_there_is_no_sign_off_before_a_matching_form_is_started(client, team_manager, agreed):
+    response = signed_in(client, team_manager).get(offer_url(agreed, "matching_sign_off"))
+    assert response.status_code == 200
+    assert "Not started yet: there is nothing to sign off." in text_of(response)
+    assert ">Sign off the match</button>" not in page(response)
+    assert "The matching form has not been started" in section_text(response, "sign-off-waiting")
 
 
 def test_only_the_team_manager_of_the_referrals_team_signs_off(client, social_worker, agreed):

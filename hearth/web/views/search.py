@@ -9,13 +9,19 @@ step gets 403, audited too). Each step is one service of `hearth.search.services
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.accounts.access import children_for_user, household_for_user, referral_for_user
+from hearth.accounts.access import (
+    children_for_user,
+    deny,
+    household_for_user,
+    referral_for_user,
+)
 from hearth.accounts.roles import Capability
 from hearth.people.services import EditConflict
 from hearth.referrals.carer_names import names_carers
@@ -42,6 +48,10 @@ FORM_CONFLICT = (
     "Someone else changed the matching form after you opened it. Your changes were not saved: "
     "copy anything you need, reload the page and make them again."
 )
+CONVERSATION_CONFLICT = (
+    "The offer changed after you opened this page: someone else recorded a conversation or a "
+    "decision. Your conversation was not saved: copy it, reload the page and record it again."
+)
 
 
 def _posted(request):
@@ -56,15 +66,16 @@ def _referral(request, pk):
     return referral
 
 
-def _offer(referral, offer_pk):
-    """One of the referral's offers, with what its pages and rules read."""
+def _offer(request, referral, offer_pk):
+    """One of the referral's offers, with what its pages and rules read. Another referral's offer
+    is not found, as if it did not exist, and the attempt is audited."""
     try:
         offer = referral.offers.select_related(
             "household__provider", "household__supervising_social_worker", "made_by",
             "conversation_by", "decided_by",
         ).get(pk=int(offer_pk))  # fmt: skip
     except (Offer.DoesNotExist, ValueError):
-        raise Http404("No such offer") from None
+        deny(request.user, record_type="offer", record_id=offer_pk, request=request)
     offer.referral = referral
     return offer
 
@@ -137,7 +148,8 @@ def contact(request, pk, household_pk):
     referral = _referral(request, pk)
     household = household_for_user(request.user, household_pk, request=request, audit_view=False)
     if household.provider_id != referral.authority_id:
-        raise Http404("Not one of the council's own households")
+        # Another council's carers, or an agency's, are no part of this council's in-house search.
+        deny(request.user, record_type="household", record_id=household.pk, request=request)
     refused = _refusal(request, referral, "record_contact", referral, "record a contact")
     if refused:
         return refused
@@ -191,7 +203,7 @@ def _with_profile(offer):
 @require_GET
 def offer(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _with_profile(_offer(referral, offer_pk))
+    offer = _with_profile(_offer(request, referral, offer_pk))
     user, policy, today = request.user, referral.authority.policy, timezone.localdate()
     named = names_carers(user, referral)
     consultations = list(offer.consultations.all())
@@ -232,7 +244,7 @@ def _step_page(request, referral, offer, form, *, title, template="search/offer_
         offer=offer,
         title=title,
         form=form,
-        carers=presenters.offer_title(offer, named=names_carers(request.user, referral)),
+        offer_heading=presenters.offer_heading(offer, named=names_carers(request.user, referral)),
         **more,
     )
     return render(request, template, context)
@@ -247,18 +259,20 @@ def _back_to_offer(request, referral, offer, message):
 @require_http_methods(["GET", "POST"])
 def offer_conversation(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _offer(referral, offer_pk)
+    offer = _offer(request, referral, offer_pk)
     detail = f"record the conversation on offer {offer.pk}"
     refused = _refusal(request, referral, "record_conversation", offer, detail)
     if refused:
         return refused
-    initial = {"conversation": offer.conversation} if request.method == "GET" else None
-    form = ConversationForm(_posted(request), initial=initial)
+    form = ConversationForm(_posted(request), offer=offer)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_record_conversation(
-                user=request.user, offer=offer, request=request, **form.cleaned_data
-            )
+                user=request.user, offer=offer, conversation=form.cleaned_data["conversation"],
+                expected_version=form.cleaned_data["version"], request=request,
+            )  # fmt: skip
+        except EditConflict:
+            form.add_error(None, CONVERSATION_CONFLICT)
         except ActionNotAllowed as refusal:
             return not_allowed(request, referral, str(refusal), detail)
         except ReferralError as error:
@@ -275,7 +289,7 @@ def offer_conversation(request, pk, offer_pk):
 @require_http_methods(["GET", "POST"])
 def offer_decide(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _offer(referral, offer_pk)
+    offer = _offer(request, referral, offer_pk)
     user, policy = request.user, referral.authority.policy
     detail = f"decide on offer {offer.pk}"
     may_agree = permissions.may_agree_offer(user, offer, policy)
@@ -298,10 +312,15 @@ def offer_decide(request, pk, offer_pk):
                 else "You declined the offer"
             )
             return _back_to_offer(request, referral, offer, message)
+    if may_agree:
+        title, button = "Agree or decline the offer", "Save your decision"
+    else:
+        title, button = "Decline the offer", "Decline the offer"
     return _step_page(
-        request, referral, offer, form, title="Agree or decline the offer",
-        template="search/offer_decide.html", button="Save your decision",
-        conversation=offer.conversation,
+        request, referral, offer, form, title=title, template="search/offer_decide.html",
+        button=button, warning=not may_agree, conversation=offer.conversation,
+        agreed=not may_agree,
+        decided_by=presenters.decided_by(offer),
     )  # fmt: skip
 
 
@@ -309,7 +328,7 @@ def offer_decide(request, pk, offer_pk):
 @require_http_methods(["GET", "POST"])
 def offer_withdraw(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _offer(referral, offer_pk)
+    offer = _offer(request, referral, offer_pk)
     detail = f"withdraw offer {offer.pk}"
     refused = _refusal(request, referral, "withdraw_offer", offer, detail)
     if refused:
@@ -337,13 +356,13 @@ def offer_withdraw(request, pk, offer_pk):
 @require_http_methods(["GET", "POST"])
 def consultation_answer(request, pk, offer_pk, consultation_pk):
     referral = _referral(request, pk)
-    offer = _offer(referral, offer_pk)
+    offer = _offer(request, referral, offer_pk)
     try:
         consultation = offer.consultations.select_related("placed_child", "asked_user").get(
             pk=int(consultation_pk)
         )
     except (Consultation.DoesNotExist, ValueError):
-        raise Http404("No such question") from None
+        deny(request.user, record_type="consultation", record_id=consultation_pk, request=request)
     consultation.offer = offer
     detail = f"answer question {consultation.pk} on offer {offer.pk}"
     refused = _refusal(request, referral, "answer_consultation", consultation, detail)
@@ -367,12 +386,12 @@ def consultation_answer(request, pk, offer_pk, consultation_pk):
     if visible:
         audit_names_shown(request, "child", [consultation.placed_child_id], f"offer {offer.pk}")
     child = presenters.placed_child_words(
-        consultation.placed_child, visible=visible, today=timezone.localdate()
+        consultation.placed_child, visible=visible, today=timezone.localdate(), opening=True
     )
     return _step_page(
         request, referral, offer, form, title="Any concerns about this move?",
         template="search/consultation.html", button="Send the answer",
-        child=child, asked_as=consultation.get_asked_as_display(),
+        child=child, asked_as=presenters.asked_as_words(consultation),
         asked=consultation.asked_user.display_name if consultation.asked_user else "",
         for_someone_else=for_someone_else,
     )  # fmt: skip
@@ -385,7 +404,7 @@ def consultation_answer(request, pk, offer_pk, consultation_pk):
 @require_http_methods(["GET", "POST"])
 def matching_form(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _offer(referral, offer_pk)
+    offer = _offer(request, referral, offer_pk)
     detail = f"prepare the matching form of offer {offer.pk}"
     refused = _refusal(request, referral, "prepare_matching_form", offer, detail)
     if refused:
@@ -417,14 +436,17 @@ def _form_saved_message(request):
 
 
 def _save_matching_form(request, form, offer):
-    """Save the form, and send it for sign-off when asked: 'saved', 'invalid' or 'not_allowed'."""
+    """Save the form, and send it for sign-off when asked: 'saved', 'invalid' or 'not_allowed'.
+    Saving and sending are one step: a form that cannot be sent is not saved either, so the page
+    drawn again still carries the version it was opened at and may be sent again as it is."""
     try:
-        services.matching_form_save(
-            user=request.user, offer=offer, data=form.data_for_service(),
-            expected_version=form.cleaned_data["version"] or 0, request=request,
-        )  # fmt: skip
-        if request.POST.get("then") == "submit":
-            services.matching_form_submit(user=request.user, offer=offer, request=request)
+        with transaction.atomic():
+            services.matching_form_save(
+                user=request.user, offer=offer, data=form.data_for_service(),
+                expected_version=form.cleaned_data["version"] or 0, request=request,
+            )  # fmt: skip
+            if request.POST.get("then") == "submit":
+                services.matching_form_submit(user=request.user, offer=offer, request=request)
     except EditConflict:
         form.add_error(None, FORM_CONFLICT)
         return "invalid"
@@ -440,22 +462,28 @@ def _save_matching_form(request, form, offer):
 @require_http_methods(["GET", "POST"])
 def matching_sign_off(request, pk, offer_pk):
     referral = _referral(request, pk)
-    offer = _with_profile(_offer(referral, offer_pk))
+    offer = _with_profile(_offer(request, referral, offer_pk))
     user, policy = request.user, referral.authority.policy
     detail = f"sign off the matching form of offer {offer.pk}"
     refused = _refusal(request, referral, "sign_off", offer, detail)
     if refused:
         return refused
-    form = SignOffForm(_posted(request))
+    read = presenters.matching_form_of(offer)
+    form = SignOffForm(_posted(request), form_version=read.version if read else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.matching_sign_off(
-                user=user, offer=offer, comment=form.cleaned_data["comment"], request=request
-            )
+                user=user, offer=offer, comment=form.cleaned_data["comment"],
+                form_version=form.cleaned_data["form_version"], request=request,
+            )  # fmt: skip
         except ActionNotAllowed as refusal:
             return not_allowed(request, referral, str(refusal), detail)
         except ReferralError as error:
             form.add_service_errors(error)
+            # The page drawn again shows the form as it now stands: signing is of that one.
+            read = presenters.matching_form_of(_offer(request, referral, offer_pk))
+            if read is not None:
+                form.redraw_with(form_version=read.version)
         else:
             messages.success(request, "The matching form is signed off: the home is matched")
             return redirect("referral", pk=referral.pk)
@@ -468,7 +496,7 @@ def matching_sign_off(request, pk, offer_pk):
         request, referral, offer, form, title="Sign off the matching form",
         template="search/sign_off.html",
         shown=presenters.offer_summary(offer, named=names_carers(user, referral)),
-        matching_form=presenters.matching_form_shown(presenters.matching_form_of(offer)),
+        matching_form=presenters.matching_form_shown(read),
         consultations=presenters.consultations_shown(
             consultations, user=user, policy=policy, visible_children=visible, today=today,
             referral=referral,
@@ -523,7 +551,7 @@ def split_agree(request, pk, split_pk):
             "proposed_by", "social_worker_agreed_by", "team_manager_agreed_by"
         ).get(pk=int(split_pk))
     except (SiblingSplit.DoesNotExist, ValueError):
-        raise Http404("No such split") from None
+        deny(request.user, record_type="split", record_id=split_pk, request=request)
     split.referral = referral
     user, policy = request.user, referral.authority.policy
     roles = [

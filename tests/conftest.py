@@ -5,6 +5,8 @@ import pytest
 from hearth.accounts.roles import Role
 from tests.factories import AgencyFactory, AuthorityFactory, ChildFactory, HouseholdFactory, member
 
+pytest_plugins = ["tests.fixtures.outreach", "tests.fixtures.portal", "tests.fixtures.placements"]
+
 
 @pytest.fixture(autouse=True)
 def agency_staff_without_a_second_factor(settings):

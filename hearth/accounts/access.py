@@ -200,6 +200,14 @@ def provider_for_user(user, pk, *, write=False, request=None):
     )
 
 
+# Referrals sent to providers (the agency portal) --------------------------------------------------
+# (agency requests: added by the agency portal)
+
+
+# Placements -----------------------------------------------------------------------------------------
+# (placements, cost approvals, agreements: added by the placements app)
+
+
 # Administration within the administrator's own organisation -------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""`hearth worker`: the background process that sends Hearth's queued mail (hearth.trays.mail).
+"""`hearth worker`: the background process that does Hearth's timed work (hearth.trays.jobs:
+chasing, expiring) and sends its queued mail (hearth.trays.mail).
 
 It runs rounds until SIGTERM or Ctrl+C, pausing between them; a stop asked for during a round lets
 the round finish first, so no message is left sent but unmarked. `--once` runs one round and
@@ -53,8 +54,10 @@ def register(commands):
 
 def worker(args):
     if args.once:
+        from hearth.trays.jobs import run_jobs
         from hearth.trays.mail import mail_send_due
 
+        _print_jobs(run_jobs(), args.format)
         _print_round(mail_send_due(), args.format)
         return 0
     with StopSignals() as stopping:
@@ -70,16 +73,29 @@ def _round(output):
     """One round of the loop: a database that is away is waited for, not fatal."""
     from django.db import DatabaseError, close_old_connections
 
+    from hearth.trays.jobs import run_jobs
     from hearth.trays.mail import mail_send_due
 
     close_old_connections()
     try:
+        _print_jobs(run_jobs(), output)
         outcome = mail_send_due()
     except DatabaseError as error:
         say(f"hearth worker: the database refused: {error}; trying again next round")
         return
     if outcome.did_something:
         _print_summary(outcome, output)
+
+
+def _print_jobs(done, output):
+    """What the round's timed jobs did (nothing is printed when they did nothing)."""
+    if not done:
+        return
+    if output == "json":
+        print(json.dumps({"jobs": done}, ensure_ascii=False))
+    else:
+        print(", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in done.items()))
+    sys.stdout.flush()
 
 
 def _print_summary(outcome, output):

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hearth.people",
     "hearth.referrals",
     "hearth.search",
+    "hearth.placements",
     "hearth.trays",
     "hearth.web",
     "hearth.api",

@@ -43,6 +43,34 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
+    # The provider directory (agencies): what a council's placements team needs instead of its
+    # Outlook contacts. Empty for councils.
+    sector = models.CharField(
+        max_length=12,
+        choices=[("private", "Private"), ("voluntary", "Voluntary or third sector")],
+        blank=True,
+        help_text="Who runs the provider: decides the SSDA903 PLACE_PROVIDER code (PR4 or PR5)",
+    )
+    provides = models.JSONField(
+        "Services",
+        default=list,
+        blank=True,
+        help_text="'fostering' and, for a provider that runs children's homes, 'residential'",
+    )
+    care_types = models.JSONField("Types of care", default=list, blank=True)
+    areas_served = models.JSONField(
+        default=list, blank=True, help_text="Names of the council areas the provider serves"
+    )
+    weekly_rate_from = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, help_text="Lowest weekly fee, pounds"
+    )
+    weekly_rate_to = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Highest weekly fee, pounds",
+    )
     synthetic = models.BooleanField(
         default=False, help_text="Made up by `hearth seed` or `hearth demo`: holds no real records"
     )
@@ -89,6 +117,27 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.get_status_display()} · {self.authority}"
+
+
+class ProviderContact(models.Model):
+    """A person at a provider the placements team writes to or rings."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    receives_referrals = models.BooleanField(
+        default=True, help_text="Sent a copy of every referral the council sends the provider"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.organisation}"
 
 
 class Team(models.Model):
@@ -169,7 +218,10 @@ class Policy(models.Model):
         return self.switches.get(name, rules.SWITCHES[name][0])
 
     def cost_approver(self, weekly_cost):
-        """The role that must approve an agency placement of this weekly cost in pounds (001)."""
+        """The role that must approve an agency placement of this weekly cost in pounds (001), or
+        the assistant director for every agency placement where the council says so (000)."""
+        if self.switch("agency_matches_to_assistant_director"):
+            return "assistant_director"
         for tier in self.cost_tiers:
             if tier["below"] is None or weekly_cost < tier["below"]:
                 return tier["role"]

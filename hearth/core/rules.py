@@ -101,6 +101,36 @@ TIMESCALES = [
     ),
     Timescale("appeal", 28, Unit.DAYS, "Appeal a fostering decision", "002"),
     Timescale("annual_review", 12, Unit.MONTHS, "Foster carer annual review", "002"),
+    Timescale(
+        "agency_response",
+        2,
+        Unit.WORKING_DAYS,
+        "A provider answers a referral sent to it, or is chased (Hearth's default)",
+        "000, 001",
+    ),
+    Timescale(
+        "offer_expiry",
+        3,
+        Unit.WORKING_DAYS,
+        "An agency offer stands, unless the agency says otherwise (Hearth's default)",
+        "001",
+    ),
+    Timescale("placement_plan", 0, Unit.DAYS, "Placement plan, on the day a child moves", "002"),
+    Timescale(
+        "first_statutory_visit",
+        1,
+        Unit.WEEKS,
+        "Social worker's first visit after a placement starts (Care Planning Regulations 2010, "
+        "regulation 28)",
+        "002",
+    ),
+    Timescale(
+        "retrospective_approval",
+        2,
+        Unit.WORKING_DAYS,
+        "Approvals of an emergency placement made after it started (Hearth's default)",
+        "000",
+    ),
 ]
 TIMESCALES_BY_NAME = {t.name: t for t in TIMESCALES}
 
@@ -215,6 +245,11 @@ SWITCHES = {
         "Offer in-house carers before agencies; declining one needs a recorded reason (001)",
     ),
     "allow_sibling_split": (False, "Matching may propose splitting a sibling group (000, 002)"),
+    "agency_matches_to_assistant_director": (
+        False,
+        "Every agency placement's cost is approved by the assistant director, whatever it costs "
+        "(Wigan, 000), instead of by the cost tiers (001)",
+    ),
     "risk_to_younger_children_bars": (
         False,
         "A risk between a child and the children already placed (such as a risk to younger "

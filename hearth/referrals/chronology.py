@@ -347,6 +347,8 @@ SENTENCES = {
         f"Matching form for {_carers(detail)} sent for sign-off by {who}"
     ),
     "matched": _matched,
+    # agency search and offers
+    # placements
 }
 
 

@@ -16,6 +16,7 @@ class Status(models.TextChoices):
     RETURNED = "returned", "Returned to social worker"
     SEARCHING = "searching", "Searching"
     MATCHED = "matched", "Matched: placement being arranged"
+    PLACED = "placed", "Placed"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
@@ -135,6 +136,16 @@ class Referral(models.Model):
     agency_search = models.CharField(
         max_length=20, choices=SearchState.choices, default=SearchState.NOT_STARTED
     )
+    # Widening a failing search (e.g. children's homes for an urgent fostering need) needs the
+    # social worker's recorded permission (001).
+    search_widened_to = models.JSONField(
+        default=list, blank=True, help_text="What the search may now include: 'residential'"
+    )
+    search_widened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    search_widened_at = models.DateTimeField(null=True, blank=True)
+    search_widening_reason = models.TextField(blank=True)
     next_action = models.CharField(max_length=300, blank=True)
     next_action_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -7,15 +7,69 @@ Each contact with carers is a row of the referral's history (`ReferralEvent`, ac
 chronology stays a query over one table.
 
 An offer is made by a household for some or all of the referral's children. In-house offers come
-from the in-house search; agency offers, with their cost, expiry and approval, extend the same
-model.
+from the in-house search; agency offers answer an `AgencyRequest` (the referral sent to one
+provider, seen minimised on the agency portal) and carry their weekly cost, terms and expiry.
 """
 
 from django.conf import settings
 from django.db import models
 
+from hearth.core.models import Organisation
 from hearth.people.models import Child, Household
 from hearth.referrals.models import Referral
+
+
+class AgencyRequest(models.Model):
+    """A referral sent to one provider: the provider sees it, minimised, on the agency portal until
+    it is withdrawn from them or the children are placed; the council chases an unanswered one."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Waiting for an answer"
+        OFFERED = "offered", "Offer made"
+        NO_OFFER = "no_offer", "No home to offer"
+        WITHDRAWN = "withdrawn", "Withdrawn from the provider"
+        CLOSED = "closed", "Closed: the search is over"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="agency_requests")
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agency_requests"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
+    contract_status = models.CharField(
+        max_length=16, blank=True, help_text="In or off contract with the council when sent"
+    )
+    message = models.TextField("Message to the provider", blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    answer_due_at = models.DateTimeField(help_text="Chased if not answered by then (policy)")
+    chased_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField("Why no home is offered", blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["provider", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "provider"], name="one_request_each"),
+            models.CheckConstraint(
+                condition=~models.Q(status="no_offer") | ~models.Q(answer=""),
+                name="agency_request_no_offer_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Referral {self.referral_id} sent to {self.provider}"
 
 
 class Offer(models.Model):
@@ -32,6 +86,8 @@ class Offer(models.Model):
         DECLINED = "declined", "Declined by the social worker"
         WITHDRAWN = "withdrawn", "Withdrawn by the carers"
         CLOSED = "closed", "Closed: another home was matched"
+        EXPIRED = "expired", "Expired before a decision"
+        PLACED = "placed", "Placed: the children have moved in"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="offers")
     children = models.ManyToManyField(Child, related_name="offers")
@@ -57,6 +113,23 @@ class Offer(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # An agency offer (001): what it costs and covers, who the carers are, the provider's Ofsted
+    # details and references, and how long it stands.
+    agency_request = models.ForeignKey(
+        AgencyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
+    weekly_cost = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    cost_covers = models.TextField("What the weekly cost covers", blank=True)
+    carer_profile = models.TextField(blank=True)
+    ofsted_details = models.TextField(
+        "Ofsted details", blank=True, help_text="Latest inspection, judgement and date"
+    )
+    references = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Agreeing to an agency offer while an in-house one stands needs a robust reason (001).
+    in_house_passed_over = models.TextField(
+        "Why not the in-house offer", blank=True, help_text="Recorded and reported"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -67,7 +140,11 @@ class Offer(models.Model):
                 condition=~models.Q(status__in=["declined", "withdrawn"])
                 | ~models.Q(decision_reason=""),
                 name="offer_declined_with_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="agency") | models.Q(weekly_cost__isnull=False),
+                name="agency_offer_has_cost",
+            ),
         ]
 
     def __str__(self):

@@ -28,6 +28,15 @@ class WorkItem(models.Model):
         SPLIT_AGREEMENT = "split_agreement", "Agree how brothers and sisters are to be placed"
         MATCHING_FORM = "matching_form", "Complete the matching form"
         MATCHING_SIGN_OFF = "matching_sign_off", "Sign off the matching form"
+        AGENCY_CHASE = "agency_chase", "Chase a provider that has not answered a referral"
+        OFFER_EXPIRING = "offer_expiring", "An agency offer expires soon: decide on it"
+        COST_APPROVAL = "cost_approval", "Approve the weekly cost of a placement"
+        PLACEMENT_START = "placement_start", "Start the placement"
+        RETROSPECTIVE_APPROVAL = "retrospective_approval", "Approve an emergency placement made"
+        PLACEMENT_PLAN = "placement_plan", "Write the placement plan"
+        LIFE_STORY_SESSION = "life_story_session", "Hold the life story sharing session"
+        STATUTORY_VISIT = "statutory_visit", "First statutory visit to the child in placement"
+        COSTING = "costing", "Confirm the placement's costing (CPLI)"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="work_items"

@@ -163,6 +163,9 @@ ACCESS = {
         args_after=["submit"], body=lambda get: {"comment": "Ready for review."},
     ),
     "api:work_tray": Check("social_worker", "outsider", api=True, list_of="tray_item"),
+    # outreach
+    # portal
+    # placements
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -33,7 +33,7 @@ class PolicyForm(GovukForm):
             amount, unit = policy.timescale(rule.name)
             self.fields[f"t_{rule.name}_amount"] = forms.IntegerField(
                 label=f"{rule.label}: how many",
-                min_value=1,
+                min_value=0 if rule.amount == 0 else 1,
                 max_value=1000,
                 initial=amount,
                 help_text=f"Source: seed {rule.source}. Default {rule.describe()}.",

@@ -1,0 +1,28 @@
+"""The timed work `hearth worker` does each round, before sending the mail: chasing providers that
+have not answered a referral, expiring agency offers nobody decided on in time.
+
+Each job is a function taking the current time and answering how many records it acted on. Every
+job is idempotent: it acts on a record once (the record keeps that it was acted on), so running a
+round twice, or two workers at once, does nothing twice. Each job runs in its own transaction.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+# Dotted paths, run in this order.
+JOBS = [
+    # Jobs are added here by the apps that own them.
+]
+
+
+def run_jobs(now=None):
+    """Run every job once; {job name: records acted on} for the jobs that acted on any."""
+    now = now or timezone.now()
+    done = {}
+    for path in JOBS:
+        with transaction.atomic():
+            count = import_string(path)(now)
+        if count:
+            done[path.rsplit(".", 1)[-1]] = count
+    return done

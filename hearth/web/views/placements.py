@@ -1,0 +1,3 @@
+"""placements screens."""
+
+urlpatterns = []

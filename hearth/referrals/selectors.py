@@ -15,6 +15,7 @@ from hearth.accounts.roles import Capability, Role
 from hearth.people.models import Child, Household
 from hearth.people.selectors import with_free_places
 from hearth.referrals.models import EmergencyDuty, Status
+from hearth.search.models import Offer
 
 # The statuses a search shows on the tracker with: a referral returned at screening stays on it,
 # shown as returned, because the approval stands and it comes back to the placements team (000).
@@ -28,6 +29,7 @@ TRACKER_SORTS = {
     "days_open": "Days open, longest first (urgent first)",
     "date_needed": "Date needed, soonest first",
     "child_name": "Child's name",
+    "offers_waiting": "Offers waiting longest for a decision",
 }
 CHILD_ORDER = ("last_name", "first_name", "pk")
 PAST_DUTIES_SHOWN = 10
@@ -43,6 +45,11 @@ def on_the_tracker(referrals):
 
 
 def _sorted(referrals, sort):
+    if sort == "offers_waiting":
+        oldest = Offer.objects.filter(referral=OuterRef("pk"), status=Offer.Status.OPEN)
+        return referrals.annotate(
+            oldest_offer_at=Subquery(oldest.order_by("made_at").values("made_at")[:1])
+        ).order_by(F("oldest_offer_at").asc(nulls_last=True), "-urgent", "pk")
     if sort == "date_needed":
         return referrals.order_by(F("date_needed").asc(nulls_last=True), "-urgent", "pk")
     if sort == "child_name":
@@ -66,11 +73,18 @@ def tracker_rows(
     urgent_only=False,
     search_route="",
     held_by=None,
+    offers_waiting=False,
     sort="days_open",
 ):
     """The placements tracker: every open search in the councils where the user may see children,
-    filtered and sorted, with the children fetched in one more query whatever the number of rows."""
+    filtered and sorted, with the children and the offers waiting for the social worker's decision
+    (in-house and agency, oldest first, as `waiting_offers`) fetched in one more query each
+    whatever the number of rows."""
     referrals = on_the_tracker(referrals_for_user(user))
+    if offers_waiting:
+        referrals = referrals.filter(
+            pk__in=Offer.objects.filter(status=Offer.Status.OPEN).values("referral_id")
+        )
     if status:
         referrals = referrals.filter(status=status)
     if placement_type:
@@ -82,9 +96,14 @@ def tracker_rows(
     if held_by is not None:
         referrals = referrals.filter(next_action_holder=held_by)
     children = Prefetch("children", queryset=Child.objects.order_by(*CHILD_ORDER))
+    waiting = Prefetch(
+        "offers",
+        queryset=Offer.objects.filter(status=Offer.Status.OPEN).order_by("made_at", "pk"),
+        to_attr="waiting_offers",
+    )
     referrals = referrals.select_related(
         "authority", "emergency_household", "next_action_holder"
-    ).prefetch_related(children)
+    ).prefetch_related(children, waiting)
     return _sorted(referrals, sort)
 
 

@@ -240,13 +240,33 @@ class DecisionForm(SearchForm):
         hint="In-house offers come first: give the reason in full, as you would to the carers.",
     )  # fmt: skip
 
+    passed_over = _text(
+        "Why this agency rather than the in-house offer",
+        required=False,
+        message="Enter why you choose this agency over the in-house offer",
+        hint="In-house offers come first: the reason is recorded and reported.",
+    )
+
     reveals = {"decision": {DECLINE: ["reason"]}}
     required_when_chosen = frozenset({"reason"})
 
-    def __init__(self, data=None, *, may_agree=True):
-        """Only declining is left once the offer is agreed (`may_agree` False): the reason alone."""
+    def __init__(self, data=None, *, may_agree=True, passes_over=()):
+        """Only declining is left once the offer is agreed (`may_agree` False): the reason alone.
+        Agreeing to an agency offer while in-house offers stand (`passes_over`, their households'
+        names) asks why."""
         super().__init__(data)
         self.may_agree = may_agree
+        if may_agree and passes_over:
+            self.reveals = {"decision": {DECLINE: ["reason"], AGREE: ["passed_over"]}}
+            self.required_when_chosen = frozenset({"reason", "passed_over"})
+            names = " and ".join(passes_over)
+            self.fields["passed_over"].help_text = (
+                f"In-house offers come first: {names} still "
+                f"{'offer' if len(passes_over) > 1 else 'offers'} a home. Your reason is recorded "
+                "and reported."
+            )
+        else:
+            del self.fields["passed_over"]
         if not may_agree:
             del self.fields["decision"]
             self.reveals = {}
@@ -259,7 +279,12 @@ class DecisionForm(SearchForm):
 
     def arguments(self):
         agree = self.may_agree and self.cleaned_data["decision"] == AGREE
-        return {"agree": agree, "reason": "" if agree else self.cleaned_data["reason"]}
+        passed_over = self.cleaned_data.get("passed_over", "") if agree else ""
+        return {
+            "agree": agree,
+            "reason": "" if agree else self.cleaned_data["reason"],
+            "passed_over": passed_over,
+        }
 
 
 class WithdrawForm(SearchForm):

@@ -7,6 +7,7 @@ already living with the carers is named only to people who may see that child's 
 """
 
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.matching.explain import listed
 from hearth.people import vocabulary
@@ -23,6 +24,8 @@ OFFER_COLOURS = {
     Offer.Status.DECLINED: "red",
     Offer.Status.WITHDRAWN: "grey",
     Offer.Status.CLOSED: "grey",
+    Offer.Status.EXPIRED: "grey",
+    Offer.Status.PLACED: "purple",
 }
 UNNAMED_CARERS = "In-house carers"
 
@@ -254,6 +257,47 @@ def offer_summary(offer, *, named):
         "decision": _decision_words(offer),
         "decision_reason": offer.decision_reason,
         "decided_by": decided_by(offer),
+        "passed_over": offer.in_house_passed_over,
+        "terms": agency_terms(offer),
+    }
+
+
+def money(amount):
+    """'£1,250.00'."""
+    return f"£{amount:,.2f}"
+
+
+def waiting_for(since, now):
+    """How long something has waited, in words: '3 days', '5 hours', 'under an hour'."""
+    seconds = max((now - since).total_seconds(), 0)
+    if seconds >= 2 * 86400:
+        return _plural(int(seconds // 86400), "day", "days")
+    if seconds >= 3600:
+        return _plural(int(seconds // 3600), "hour", "hours")
+    return "under an hour"
+
+
+def agency_terms(offer, now=None):
+    """An agency offer's terms as the council reads them, or None for an in-house offer."""
+    if offer.source != Offer.Source.AGENCY:
+        return None
+    now = now or timezone.now()
+    expires = ""
+    if offer.expires_at is not None:
+        expires = date_time(offer.expires_at)
+        if offer.status in permissions.LIVE_OFFER and offer.expires_at <= now:
+            expires += " (expired)"
+        elif offer.status in permissions.LIVE_OFFER:
+            expires += f" (in {waiting_for(now, offer.expires_at)})"
+    return {
+        "provider": offer.household.provider.name,
+        "urn": offer.household.provider.ofsted_urn or "Not recorded",
+        "weekly_cost": money(offer.weekly_cost) if offer.weekly_cost is not None else "",
+        "cost_covers": offer.cost_covers,
+        "carer_profile": offer.carer_profile,
+        "ofsted_details": offer.ofsted_details,
+        "references": offer.references,
+        "expires": expires,
     }
 
 
@@ -269,6 +313,8 @@ def _decision_words(offer):
         Offer.Status.DECLINED: "Declined by the social worker",
         Offer.Status.WITHDRAWN: "The carers withdrew their offer",
         Offer.Status.CLOSED: "Closed: another home was matched",
+        Offer.Status.EXPIRED: "Expired before a decision",
+        Offer.Status.PLACED: "Agreed, matched, and the children placed",
     }.get(offer.status, "Waiting for the social worker")
 
 

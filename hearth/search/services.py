@@ -200,18 +200,27 @@ def _save_referral(referral, *fields):
 
 
 def _follow_offers(referral):
-    """The in-house search's state follows its offers: offers received while any offer is live or
-    matched, back to searching when the last is declined or withdrawn."""
+    """Each search's state follows its own offers (in-house offers the in-house search, agency
+    offers the agency search): offers received while any offer is live or matched, back to
+    searching when the last is declined, withdrawn or expired."""
     State = Referral.SearchState
-    if referral.in_house_search not in (State.SEARCHING, State.OFFERS):
-        return
     statuses = (*LIVE, Offer.Status.MATCHED)
-    state = (
-        State.OFFERS if referral.offers.filter(status__in=statuses).exists() else State.SEARCHING
+    standing = set(
+        referral.offers.filter(status__in=statuses).values_list("source", flat=True).distinct()
     )
-    if state != referral.in_house_search:
-        referral.in_house_search = state
-        _save_referral(referral, "in_house_search")
+    changed = []
+    for field, source in (
+        ("in_house_search", Offer.Source.IN_HOUSE),
+        ("agency_search", Offer.Source.AGENCY),
+    ):
+        if getattr(referral, field) not in (State.SEARCHING, State.OFFERS):
+            continue
+        state = State.OFFERS if source in standing else State.SEARCHING
+        if state != getattr(referral, field):
+            setattr(referral, field, state)
+            changed.append(field)
+    if changed:
+        _save_referral(referral, *changed)
 
 
 def _to_team_manager(referral, role, *, kind, title, note="", key="", not_to=()):
@@ -580,10 +589,12 @@ def consultation_answer(
 
 
 @transaction.atomic
-def offer_decide(*, user, offer, agree, reason="", request=None):
+def offer_decide(*, user, offer, agree, reason="", passed_over="", request=None):
     """The child's social worker agrees to the offer (after talking to the carers) or declines it.
     In-house offers come first (001): where the policy says so, declining one needs a reason of
-    some substance. An agreed offer goes to the search worker who took it for the matching form."""
+    some substance, and so does agreeing to an agency offer while an in-house offer for the same
+    children still stands (`passed_over`, kept on the offer and reported). An agreed offer goes to
+    the search worker who took it for the matching form."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
@@ -593,6 +604,7 @@ def offer_decide(*, user, offer, agree, reason="", request=None):
         reason, "reason", errors, name="The reason",
         missing=None if agree else "Say why the offer is declined",
     )  # fmt: skip
+    passed_over = _text(passed_over, "passed_over", errors, name="The reason")
     if agree and not offer.conversation:
         errors["conversation"] = "Record your conversation with the carers before you agree"
     if not agree and "reason" not in errors and _reason_too_thin(reason, offer, policy):
@@ -600,9 +612,18 @@ def offer_decide(*, user, offer, agree, reason="", request=None):
             "In-house offers come first: give the full reason for declining "
             f"(at least {DECLINE_REASON_MIN_LENGTH} characters)"
         )
+    standing = in_house_offers_standing(offer, policy) if agree else []
+    if standing and "passed_over" not in errors and len(passed_over) < DECLINE_REASON_MIN_LENGTH:
+        errors["passed_over"] = (
+            f"In-house offers come first: {_listed([o.household.name for o in standing])} "
+            f"{'still offer' if len(standing) > 1 else 'still offers'} a home. Give the full "
+            f"reason for choosing this agency instead (at least {DECLINE_REASON_MIN_LENGTH} "
+            "characters)"
+        )
     _refuse_if(errors)
     offer.status = Offer.Status.AGREED if agree else Offer.Status.DECLINED
     offer.decided_by, offer.decided_at, offer.decision_reason = user, timezone.now(), reason
+    offer.in_house_passed_over = passed_over if standing else ""
     offer.version += 1
     offer.save()
     if agree:
@@ -617,6 +638,24 @@ def offer_decide(*, user, offer, agree, reason="", request=None):
     _close_finished_items(referral, user)
     _audit(user, referral, f"offer {offer.pk} {offer.status}", request)
     return offer
+
+
+def in_house_offers_standing(offer, policy):
+    """The in-house offers still standing for any of an agency offer's children, where in-house
+    offers come first (001): agreeing to the agency offer passes them over."""
+    if offer.source != Offer.Source.AGENCY or not policy.switch("in_house_first"):
+        return []
+    ids = (
+        Offer.objects.filter(
+            referral_id=offer.referral_id,
+            source=Offer.Source.IN_HOUSE,
+            status__in=LIVE,
+            children__in=offer.children.all(),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return list(Offer.objects.filter(pk__in=list(ids)).select_related("household"))
 
 
 def _reason_too_thin(reason, offer, policy):

@@ -76,3 +76,15 @@ def test_a_council_needs_a_real_ons_code(db):
         with pytest.raises(ValidationError):
             authority_create(ons_code=code, name="Somewhere Council")
     assert authority_create(ons_code="E08000012", name="Liverpool City Council").policy
+
+
+def test_every_timescale_and_switch_is_documented_in_the_policy_guide():
+    from pathlib import Path
+
+    from hearth.core import rules
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "policy.md").read_text()
+    for timescale in rules.TIMESCALES:
+        assert f"| `{timescale.name}` | {timescale.describe()} | `{timescale.unit}` |" in guide
+    for name, (default, label) in rules.SWITCHES.items():
+        assert f"| `{name}` | {'on' if default else 'off'} | {label} |" in guide

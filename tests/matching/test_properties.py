@@ -105,9 +105,11 @@ def policies(draw, in_house_first=None):
             st.fixed_dictionaries({name: st.integers(0, 5) for name in DEFAULT_WEIGHTS}),
         )
     )
-    assume(sum(weights.values()) > 0)
+    in_house_first = draw(st.booleans()) if in_house_first is None else in_house_first
+    # With in-house first off the in-house factor weighs nothing: another factor must weigh.
+    assume(sum(w for name, w in weights.items() if in_house_first or name != "in_house") > 0)
     return Policy(
-        in_house_first=draw(st.booleans()) if in_house_first is None else in_house_first,
+        in_house_first=in_house_first,
         allow_sibling_split=draw(st.booleans()),
         distance_limit_miles=draw(st.sampled_from([5.0, 20.0, 50.0])),
         risk_is_a_bar=draw(st.booleans()),

@@ -305,13 +305,14 @@ def test_csv_has_plain_english_columns_and_the_same_rows(client, wigan, placemen
         "Referral", "File reference", "Council", "Children", "Ages", "Type of placement", "Urgent",
         "Days open", "Date needed", "Status", "In-house search", "Agency search", "Search route",
         "Emergency carer", "Emergency placement ends", "Next action", "Next action held by",
+        "Offers waiting for a decision",
     ]  # fmt: skip
     assert data == [
         [
             str(referral.pk), "PL-FILE", "Wigan Council", "Amy Platt", "11", "Short-term", "Yes",
             "3", "2026-06-16", "Searching", "Searching", "Searching",
             "In-house and agencies at once", "Emergency family", "2026-06-17 09:00",
-            "Chase the IFA", placements_officer.display_name,
+            "Chase the IFA", placements_officer.display_name, "",
         ]
     ]  # fmt: skip
     event = AuditEvent.objects.get(action="list", record_type="referral")
@@ -370,8 +371,49 @@ def test_tracker_query_count_does_not_grow(
         referral.children.add(ChildFactory(authority=wigan))
     client.force_login(placements_officer)
     client.get(reverse("tracker"))  # session warmed
-    with django_assert_num_queries(14):  # the CSV's 13 and the page's count
+    with django_assert_num_queries(15):  # the CSV's 14 and the page's count
         response = client.get(reverse("tracker"))
     assert len(response.context["rows"]) == count
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("tracker"), {"format": "csv", "sort": "child_name"})
+
+
+# Offers waiting for the social worker's decision ---------------------------------------------------
+
+
+def waiting_offer(referral, household, *, source, hours_ago, by):
+    from hearth.search.models import Offer
+
+    with time_machine.travel(NOW - timedelta(hours=hours_ago), tick=False):
+        offer = Offer.objects.create(
+            referral=referral, household=household, source=source, made_by=by,
+            weekly_cost=900 if source == Offer.Source.AGENCY else None,
+        )  # fmt: skip
+    offer.children.set(referral.children.all())
+    return offer
+
+
+def test_offers_waiting_for_a_decision_show_how_many_and_for_how_long(
+    client, wigan, agency, placements_officer
+):
+    from hearth.search.models import Offer
+
+    waiting = open_search(wigan, first_name="Wanda")
+    open_search(wigan, first_name="Quinn")
+    waiting_offer(waiting, HouseholdFactory(provider=wigan), source=Offer.Source.IN_HOUSE,
+                  hours_ago=75, by=placements_officer)  # fmt: skip
+    waiting_offer(waiting, HouseholdFactory(provider=agency), source=Offer.Source.AGENCY,
+                  hours_ago=5, by=placements_officer)  # fmt: skip
+    declined = waiting_offer(waiting, HouseholdFactory(provider=wigan),
+                             source=Offer.Source.IN_HOUSE, hours_ago=200, by=placements_officer)  # fmt: skip
+    Offer.objects.filter(pk=declined.pk).update(status=Offer.Status.DECLINED, decision_reason="No")
+
+    response = tracker(client, placements_officer, offers_waiting="on")
+    rows = response.context["rows"]
+    assert [row["children"] for row in rows] == [["Wanda Platt"]]
+    assert rows[0]["offers_waiting"] == "2 (in-house 1, agency 1), the oldest waiting 3 days"
+    assert "Offers waiting" in page(response)
+
+    everyone = tracker(client, placements_officer, sort="offers_waiting").context["rows"]
+    assert [row["children"][0] for row in everyone] == ["Wanda Platt", "Quinn Platt"]
+    assert everyone[1]["offers_waiting"] == ""

@@ -220,7 +220,11 @@ def offer(request, pk, offer_pk):
         offer=offer,
         named=named,
         shown=presenters.offer_summary(offer, named=named),
-        profile=presenters.carers_profile(offer.household, today) if named else None,
+        profile=(
+            presenters.carers_profile(offer.household, today)
+            if named and offer.source == Offer.Source.IN_HOUSE
+            else None
+        ),
         consultations=presenters.consultations_shown(
             consultations,
             user=user,
@@ -245,6 +249,7 @@ def _step_page(request, referral, offer, form, *, title, template="search/offer_
         title=title,
         form=form,
         offer_heading=presenters.offer_heading(offer, named=names_carers(request.user, referral)),
+        terms=presenters.agency_terms(offer),
         **more,
     )
     return render(request, template, context)
@@ -296,7 +301,10 @@ def offer_decide(request, pk, offer_pk):
     if not may_agree and not permissions.may_decline_offer(user, offer, policy):
         rule = "agree_offer" if offer.status == Offer.Status.OPEN else "decline_offer"
         return _refusal(request, referral, rule, offer, detail)
-    form = DecisionForm(_posted(request), may_agree=may_agree)
+    standing = services.in_house_offers_standing(offer, policy) if may_agree else []
+    form = DecisionForm(
+        _posted(request), may_agree=may_agree, passes_over=[o.household.name for o in standing]
+    )
     if request.method == "POST" and form.is_valid():
         agree = form.arguments()["agree"]
         try:

@@ -26,6 +26,8 @@ from hearth.referrals.selectors import (
     tracker_rows,
 )
 from hearth.referrals.services import ReferralError, emergency_duty_add
+from hearth.search.models import Offer
+from hearth.search.presenters import waiting_for
 from hearth.web.decorators import requires
 from hearth.web.downloads import csv_download
 from hearth.web.editing import audit_list_shown
@@ -60,6 +62,9 @@ class TrackerFilters(GovukForm):
     )
     urgent = forms.BooleanField(label="Urgent referrals", required=False)
     mine = forms.BooleanField(label="Searches whose next action I hold", required=False)
+    offers_waiting = forms.BooleanField(
+        label="Offers waiting for the social worker's decision", required=False
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -78,6 +83,7 @@ class TrackerFilters(GovukForm):
             "search_route": chosen.get("search_route", ""),
             "urgent_only": bool(chosen.get("urgent")),
             "held_by": user if chosen.get("mine") else None,
+            "offers_waiting": bool(chosen.get("offers_waiting")),
             "sort": chosen.get("sort") or "days_open",
         }
 
@@ -112,7 +118,20 @@ def tracker_row(referral, *, user, today, now):
         "emergency_overdue": referral.emergency_ended_at is None and is_overdue(ends, now),
         "next_action": referral.next_action,
         "next_action_holder": holder.display_name if holder else "",
+        "offers_waiting": _offers_waiting(referral.waiting_offers, now),
     }
+
+
+def _offers_waiting(offers, now):
+    """'2 (in-house 1, agency 1), the oldest for 3 days', or '' when no offer waits."""
+    if not offers:
+        return ""
+    agency = sum(1 for offer in offers if offer.source == Offer.Source.AGENCY)
+    if 0 < agency < len(offers):
+        split = f" (in-house {len(offers) - agency}, agency {agency})"
+    else:
+        split = " from agencies" if agency else " in-house"
+    return f"{len(offers)}{split}, the oldest waiting {waiting_for(offers[0].made_at, now)}"
 
 
 CSV_COLUMNS = [
@@ -140,6 +159,7 @@ CSV_COLUMNS = [
     ),
     ("Next action", lambda row: row["next_action"]),
     ("Next action held by", lambda row: row["next_action_holder"]),
+    ("Offers waiting for a decision", lambda row: row["offers_waiting"]),
 ]
 
 

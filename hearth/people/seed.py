@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from hearth.accounts.models import Membership, User
 from hearth.accounts.roles import AUTHORITY_ROLES, Role
 from hearth.core import postcodes
-from hearth.core.models import Contract, Organisation, Policy, Team
+from hearth.core.models import Contract, Organisation, Policy, ProviderContact, Team
 from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 from hearth.people.services import review_due_at
@@ -386,7 +386,57 @@ def _seed_agencies(count, random_seed):
             _random_stream(random_seed, agency.ofsted_urn), agency, pool
         )
     _save_households(homes)
+    _fill_directory(new, homes, random_seed)
     return [existing.get(agency.ofsted_urn, agency) for agency in planned], len(new)
+
+
+# What the provider directory holds about an agency (a random stream of its own, so the agencies,
+# their homes and everything seeded after them are the same with or without it).
+RESIDENTIAL_SHARE = 0.15
+VOLUNTARY_SHARE = 0.25
+CONTACT_ROLES = ("Referrals coordinator", "Registered manager", "Placements manager")
+
+
+def _fill_directory(agencies, homes, random_seed):
+    """Each new agency's sector, services, types of care and weekly rates (from its own homes), the
+    council areas it serves, and the people the placements team writes to."""
+    by_agency = {}
+    for household, _carers in homes:
+        by_agency.setdefault(household.provider_id, []).append(household)
+    contacts = []
+    for agency in agencies:
+        rng = _random_stream(random_seed, agency.ofsted_urn, "directory")
+        households = by_agency.get(agency.pk, [])
+        costs = [household.weekly_cost for household in households]
+        agency.sector = "voluntary" if rng.random() < VOLUNTARY_SHARE else "private"
+        agency.provides = (
+            ["fostering", "residential"] if rng.random() < RESIDENTIAL_SHARE else ["fostering"]
+        )
+        agency.care_types = sorted({t for household in households for t in household.care_types})
+        served = rng.sample(AREAS, rng.randint(3, 6))
+        agency.areas_served = [area.name for area in AREAS if area in served]
+        agency.weekly_rate_from = min(costs, default=None)
+        agency.weekly_rate_to = max(costs, default=None)
+        domain = agency.email.partition("@")[2]
+        for number, job_title in enumerate(rng.sample(CONTACT_ROLES, rng.randint(1, 2))):
+            background = seed_data.BACKGROUNDS["WBRI"]
+            first_name = _person_name(rng, background.names, rng.choice("FM"))
+            last_name = _surname(rng, background)
+            contacts.append(
+                ProviderContact(
+                    organisation=agency,
+                    name=f"{first_name} {last_name}",
+                    job_title=job_title,
+                    email=f"{_username_part(first_name)}.{_username_part(last_name)}@{domain}",
+                    phone=_office_phone(rng),
+                    receives_referrals=number == 0,
+                )
+            )
+    Organisation.objects.bulk_update(
+        agencies,
+        ["sector", "provides", "care_types", "areas_served", "weekly_rate_from", "weekly_rate_to"],
+    )
+    ProviderContact.objects.bulk_create(contacts)
 
 
 def _refuse_real(organisation):

@@ -91,3 +91,20 @@ def email_queue(*, recipients, subject, body, send_after=None):
         for person in recipients
         if person.email
     )
+
+
+def email_queue_to(*, addresses, subject, body, send_after=None):
+    """Mail to plain addresses (a provider's, its contacts'), each once: for people who are not
+    Hearth users. Like every Hearth email, the body names no child."""
+    send_after = send_after or timezone.now()
+    unique = {}
+    for address in addresses:
+        address = (address or "").strip()
+        if address:
+            unique.setdefault(address.casefold(), address)
+    unique = list(unique.values())
+    OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(to=address, subject=subject, body=body, send_after=send_after)
+        for address in unique
+    )
+    return unique

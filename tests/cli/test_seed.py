@@ -36,3 +36,20 @@ def test_seed_refuses_counts_out_of_range(database):
     result = run_hearth("seed", "--authorities", 0, database=database)
     assert result.returncode == 1
     assert "Authorities must be between" in result.stderr
+
+
+def test_the_seeded_agencies_fill_the_provider_directory(db):
+    from hearth.core.models import Organisation, ProviderContact
+    from hearth.people.seed import seed
+
+    seed(authorities=1, children=10, households=5, agencies=6)
+    agencies = list(Organisation.objects.filter(kind=Organisation.Kind.AGENCY))
+    assert len(agencies) == 6
+    for agency in agencies:
+        assert agency.sector in {"private", "voluntary"}
+        assert "fostering" in agency.provides
+        assert agency.care_types and agency.areas_served
+        assert agency.weekly_rate_from <= agency.weekly_rate_to
+        contacts = ProviderContact.objects.filter(organisation=agency)
+        assert [c.receives_referrals for c in contacts][:1] == [True]
+        assert all(c.email.endswith(agency.email.partition("@")[2]) for c in contacts)

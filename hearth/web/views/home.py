@@ -140,6 +140,40 @@ def _household_panels(user, roles, now):
     return panels
 
 
+def _portal_panel(user, now):
+    """An agency's staff are led first to the referrals councils sent them (the agency portal)."""
+    from hearth.accounts.access import agency_requests_for_user
+    from hearth.search.models import AgencyRequest
+
+    waiting = (
+        agency_requests_for_user(user)
+        .filter(status=AgencyRequest.Status.SENT)
+        .select_related("referral__authority")
+        .order_by("answer_due_at", "pk")
+    )
+    rows = []
+    for sent in waiting[:TRAY_ITEMS_SHOWN]:
+        due = sent.answer_due_at
+        when = ("overdue since " if due < now else "answer due ") + long_date(
+            timezone.localtime(due).date()
+        )
+        rows.append(
+            {
+                "text": f"Request {sent.pk} from {sent.referral.authority.name}",
+                "url": f"/portal/requests/{sent.pk}/",
+                "note": when,
+            }
+        )
+    rows.append({"text": "Every referral sent to your agency", "url": "/portal/"})
+    return _panel(
+        "Referrals waiting for your answer",
+        rows,
+        total=waiting.count(),
+        overdue=any(row.get("note", "").startswith("overdue") for row in rows),
+        empty="",
+    )
+
+
 def _work_tray_panel(request):
     """Council staff see first how much waits in their work tray, urgent items first."""
     user = request.user
@@ -179,6 +213,8 @@ def home(request):
     roles = roles_of(user)
     now = timezone.now()
     panels = []
+    if Role.AGENCY_USER in roles:
+        panels.append(_portal_panel(user, now))
     if can(user, Capability.VIEW_CHILDREN):
         panels += _audited(request, "child", _children_panels(user, roles))
     if can(user, Capability.VIEW_HOUSEHOLDS):

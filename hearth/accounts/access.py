@@ -201,11 +201,114 @@ def provider_for_user(user, pk, *, write=False, request=None):
 
 
 # Referrals sent to providers (the agency portal) --------------------------------------------------
-# (agency requests: added by the agency portal)
+
+
+def agency_requests_for_user(user):
+    """The referrals sent to the agencies where the user is an agency user (an agency's system
+    administrator manages its staff, not its referrals), except those withdrawn from the agency or
+    whose referral was withdrawn: those are gone from the portal as if never sent. Closed ones stay
+    listed as closed."""
+    from hearth.accounts.roles import Role
+    from hearth.referrals.models import Status
+    from hearth.search.models import AgencyRequest
+
+    agency_ids = {
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.role == Role.AGENCY_USER and m.organisation.is_agency
+    }
+    return (
+        AgencyRequest.objects.filter(provider_id__in=agency_ids)
+        .exclude(status=AgencyRequest.Status.WITHDRAWN)
+        .exclude(referral__status=Status.WITHDRAWN)
+    )
+
+
+def agency_request_for_user(user, pk, *, request=None):
+    """One referral sent to the user's agency, its reading audited; 404 (audited) otherwise."""
+    return _fetch(
+        agency_requests_for_user(user).select_related("provider", "referral__authority"),
+        pk,
+        user=user,
+        record_type="agency_request",
+        request=request,
+        audit_view=True,
+        organisation_field="provider",
+    )
+
+
+def offers_for_user(user):
+    """Offers the user may read: those on referrals of the councils whose children they may see,
+    and, for an agency user, their own agency's offers on the referrals still sent to it."""
+    from django.db.models import Q
+
+    from hearth.search.models import Offer
+
+    return Offer.objects.filter(
+        Q(referral__in=referrals_for_user(user))
+        | Q(agency_request__in=agency_requests_for_user(user))
+    )
+
+
+def offer_for_user(user, pk, *, request=None):
+    """One offer the user may read (not yet audited as read: the caller audits what it shows);
+    404 (audited) otherwise."""
+    return _fetch(
+        offers_for_user(user).select_related(
+            "household", "agency_request__provider", "referral__authority"
+        ),
+        pk,
+        user=user,
+        record_type="offer",
+        request=request,
+        audit_view=False,
+        organisation_field="household",
+    )
 
 
 # Placements -----------------------------------------------------------------------------------------
 # (placements, cost approvals, agreements: added by the placements app)
+# A placement and a cost approval are part of the child's record: seen by the council's child
+# readers. What each may do with them is `hearth.placements.permissions`' business; `write` only
+# leaves the read unaudited, the step itself being audited by its service.
+
+
+def placements_for_user(user):
+    from hearth.placements.models import Placement
+
+    return Placement.objects.filter(
+        authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def placement_for_user(user, pk, *, write=False, request=None):
+    return _fetch(
+        placements_for_user(user).select_related(
+            "authority__policy", "child__team", "child__social_worker", "household__provider",
+            "provider", "referral", "offer", "started_by", "ended_by",
+        ),
+        pk, user=user, record_type="placement", request=request, audit_view=not write,
+        organisation_field="authority",
+    )  # fmt: skip
+
+
+def cost_approvals_for_user(user):
+    from hearth.placements.models import CostApproval
+
+    return CostApproval.objects.filter(
+        offer__referral__authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def cost_approval_for_user(user, pk, *, request=None):
+    return _fetch(
+        cost_approvals_for_user(user).select_related(
+            "offer__referral__authority__policy", "offer__household__provider", "requested_by",
+            "decided_by",
+        ),
+        pk, user=user, record_type="cost_approval", request=request, audit_view=False,
+        organisation_field="pk",
+    )  # fmt: skip
 
 
 # Administration within the administrator's own organisation -------------------------------------------

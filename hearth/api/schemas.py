@@ -231,3 +231,156 @@ class ErrorOut(Schema):
     version than the stored one, 422 for bad parameters, with a list of what is wrong with each."""
 
     detail: str | list[dict]
+
+
+# Offers (hearth/api/offers.py, docs/agency-portal.md) -------------------------------------------------
+
+OfferStatus = Enum(
+    "OfferStatus",
+    {value: value for value in (
+        "open", "agreed", "matched", "declined", "withdrawn", "closed", "expired", "placed"
+    )},
+    type=str,
+)  # fmt: skip
+
+
+class OfferOut(Schema):
+    """An offer of a home, in-house or from an agency. An agency reads only its own offers, and
+    never the children's names: `children` is how many the offer is for."""
+
+    id: int
+    referral: int = Field(validation_alias="referral_id")
+    agency_request: int | None = Field(
+        validation_alias="agency_request_id",
+        description="The referral as sent to the agency; null for an in-house offer",
+    )
+    source: str = Field(description="in_house or agency")
+    status: str
+    provider: str | None = Field(description="The agency's name; null for an in-house offer")
+    household: int = Field(validation_alias="household_id")
+    household_name: str | None = Field(
+        description="Null for a reader who may not see the council's carer households"
+    )
+    children: int = Field(description="How many children the offer is for")
+    available_from: date | None
+    weekly_cost: str | None = Field(description='Pounds and pence, as text: "895.50"')
+    cost_covers: str
+    carer_profile: str
+    ofsted_details: str
+    references: str
+    expires_at: datetime | None
+    made_at: datetime
+    version: int = Field(description="Give it back when changing the offer's terms")
+
+    @staticmethod
+    def resolve_provider(offer):
+        request = offer.agency_request
+        return request.provider.name if request is not None else None
+
+    @staticmethod
+    def resolve_household_name(offer):
+        return offer.household.name if getattr(offer, "names_household", False) else None
+
+    @staticmethod
+    def resolve_children(offer):
+        return len(offer.children.all())
+
+    @staticmethod
+    def resolve_weekly_cost(offer):
+        return f"{offer.weekly_cost:.2f}" if offer.weekly_cost is not None else None
+
+
+class OfferFilters(Schema):
+    status: OfferStatus | None = None
+    agency_request: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class OfferCreateIn(Schema):
+    """An agency's offer for a referral sent to it: the same fields, and the same checks, as the
+    portal's offer form."""
+
+    agency_request: int = Field(description="The referral as sent to your agency")
+    household: int = Field(description="One of your agency's approved households")
+    children: list[int] | None = Field(
+        None,
+        description="The children offered for, by their number on the referral (1 is the "
+        "eldest); all of them when left out",
+    )
+    available_from: date = Field(description="When the carers can take the children")
+    weekly_cost: str | float = Field(description='Pounds and pence, for example "895.50"')
+    cost_covers: str
+    carer_profile: str
+    ofsted_details: str
+    references: str = ""
+    expires_at: datetime | None = Field(
+        None,
+        description="When the offer lapses; by default the council's policy `offer_expiry` from "
+        "now. Without an offset it is taken as Europe/London",
+    )
+
+
+# Placements (hearth/api/placements.py, docs/placements.md) ---------------------------------------------
+
+
+class PlacementOut(Schema):
+    """One child's placement with one household: an SSDA903 episode."""
+
+    id: int
+    child: int = Field(description="Id of the child placed")
+    child_reference: str = Field(description="The council's reference of the child (903 CHILD)")
+    referral: int | None = Field(description="Id of the referral the placement came from")
+    offer: int | None = Field(description="Id of the offer matched")
+    household: int = Field(description="Id of the household the child lives with")
+    provider: int = Field(description="Id of the council (own carers) or agency providing it")
+    care_type: str
+    started_on: date = Field(description="903 DECOM")
+    place: str = Field(description="903 PLACE")
+    place_provider: str = Field(description="903 PLACE_PROVIDER")
+    legal_status: str = Field(description="903 LS")
+    reason_new_episode: str = Field(description="903 RNE")
+    home_postcode: str = Field(description="903 HOME_POST")
+    placement_postcode: str = Field(description="903 PL_POST")
+    urn: str = Field(description="903 URN")
+    weekly_cost: str | None = Field(description="Pounds a week (agency placements)")
+    emergency: bool = Field(description="Started before its approvals were complete")
+    retrospective_approval_due_at: datetime | None
+    ended_on: date | None = Field(description="903 DEC")
+    ending: str = Field(description="planned or unplanned; empty while open")
+    reason_ceased: str = Field(description="903 REC")
+    reason_place_change: str = Field(description="903 REASON_PLACE_CHANGE")
+    needs_ending_meeting: bool
+    costing_reference: str | None = Field(description="Finance's costing (CPLI) reference")
+    version: int
+
+    @staticmethod
+    def resolve_child(placement):
+        return placement.child_id
+
+    @staticmethod
+    def resolve_child_reference(placement):
+        return placement.child.reference
+
+    @staticmethod
+    def resolve_referral(placement):
+        return placement.referral_id
+
+    @staticmethod
+    def resolve_offer(placement):
+        return placement.offer_id
+
+    @staticmethod
+    def resolve_household(placement):
+        return placement.household_id
+
+    @staticmethod
+    def resolve_provider(placement):
+        return placement.provider_id
+
+    @staticmethod
+    def resolve_weekly_cost(placement):
+        return None if placement.weekly_cost is None else f"{placement.weekly_cost:.2f}"
+
+    @staticmethod
+    def resolve_costing_reference(placement):
+        costing = getattr(placement, "costing", None)
+        return costing.finance_reference if costing is not None else None

@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 from ninja import NinjaAPI
 
-from hearth.api import children, households, policy, providers, referrals, trays
+from hearth.api import children, households, offers, policy, providers, referrals, trays
 from hearth.api.auth import BearerToken
 
 
@@ -34,3 +34,5 @@ api.add_router("/providers", providers.router)
 api.add_router("/policy", policy.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/work-tray", trays.router)
+api.add_router("/offers", offers.router)
+api.add_router("/placements", "hearth.api.placements.router")

@@ -11,7 +11,9 @@ from hearth.accounts.roles import Capability
 
 UNNAMED = "an emergency carer"
 # History details naming the carers' household: the booking's, its end's and the urgent alert's.
-HOUSEHOLD_DETAILS = frozenset({"household", "household_name", "emergency_carer_alerted"})
+HOUSEHOLD_DETAILS = frozenset(
+    {"household", "household_name", "emergency_carer_alerted", "passed_over"}
+)
 
 
 def names_carers(user, referral):

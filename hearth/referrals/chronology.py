@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from hearth.accounts.models import User
 from hearth.accounts.roles import Role
+from hearth.matching.explain import listed
 from hearth.referrals.carer_names import UNNAMED as UNNAMED_CARER
 from hearth.referrals.carer_names import detail_shown, names_carers
 from hearth.referrals.models import CommentRequest, Referral, ReferralEvent, Status
@@ -312,6 +313,14 @@ def _matched(detail, who, holders):
     return sentence + ("; every child is matched" if detail.get("referral_matched") else "")
 
 
+def _offer_agreed(detail, who, holders):
+    sentence = f"Offer from {_carers(detail)} agreed by {who}"
+    if "passed_over_reason" not in detail:
+        return sentence
+    over = listed(detail["passed_over"]) if "passed_over" in detail else "in-house carers"
+    return f"{sentence}, over the in-house offer of {over}: {detail['passed_over_reason']}"
+
+
 SENTENCES = {
     "create": lambda detail, who, holders: f"Referral started by {who}",
     "submit": lambda detail, who, holders: f"Sent to the team manager by {who}",
@@ -333,7 +342,7 @@ SENTENCES = {
         f"Conversation with {_carers(detail)} about their offer recorded by {who}"
     ),
     "consultation_answered": _consultation_answered,
-    "offer_agreed": lambda detail, who, holders: f"Offer from {_carers(detail)} agreed by {who}",
+    "offer_agreed": _offer_agreed,
     "offer_declined": lambda detail, who, holders: (
         f"Offer from {_carers(detail)} declined by {who}"
     ),
@@ -348,7 +357,102 @@ SENTENCES = {
     ),
     "matched": _matched,
     # agency search and offers
+    "agency_offer_made": lambda detail, who, holders: (
+        f"Offer from {detail.get('provider', 'an agency')} of a home with {_carers(detail)} at "
+        f"£{detail.get('weekly_cost')} a week "
+        + (f"recorded by {who} for the agency" if detail.get("on_behalf") else f"made by {who}")
+    ),
+    "agency_no_offer": lambda detail, who, holders: (
+        f"{detail.get('provider', 'The agency')} has no home to offer"
+        + (f"; recorded by {who}" if detail.get("on_behalf") else f"; answered by {who}")
+    ),
+    "agency_offer_revised": lambda detail, who, holders: (
+        f"Terms of the offer from {detail.get('provider', 'an agency')} with {_carers(detail)} "
+        f"changed by {who}"
+        + (
+            f": £{detail.get('weekly_cost')} a week (was £{detail.get('previous_weekly_cost')})"
+            if "weekly_cost" in detail.get("changed", ())
+            else ""
+        )
+    ),
+    "agency_offer_expired": lambda detail, who, holders: (
+        f"Offer from {detail.get('provider', 'an agency')} with {_carers(detail)} expired before "
+        "a decision"
+    ),
+    "agency_referral_sent": lambda detail, who, holders: (
+        "Referral sent to "
+        + _names(
+            f"{name} ({status.replace('_', ' ') if status else 'no contract'})"
+            for name, status in zip(
+                detail.get("providers", []), detail.get("contract_statuses", []), strict=False
+            )
+        )
+        + f" by {who}"
+    ),
+    "agency_contact": lambda detail, who, holders: (
+        {"phone": "Phone call", "email": "Email", "meeting": "Referral meeting"}.get(
+            detail.get("kind"), "Contact"
+        )
+        + f" with {detail.get('provider')}"
+        + (
+            f" on {datetime.fromisoformat(detail['meeting_on']):%-d %B %Y}"
+            if detail.get("meeting_on")
+            else ""
+        )
+        + f" recorded by {who}"
+    ),
+    "agency_referral_withdrawn": lambda detail, who, holders: (
+        f"Referral withdrawn from {detail.get('provider')} by {who}"
+        + ("; their open offer withdrawn with it" if detail.get("offers") else "")
+    ),
+    "search_widened": lambda detail, who, holders: (
+        "Search widened to "
+        + _names(
+            {"residential": "children's homes"}.get(w, w) for w in detail.get("widened_to", [])
+        )
+        + f" with the permission of {who}"
+    ),
     # placements
+    "cost_approval_requested": lambda detail, who, holders: (
+        f"Weekly cost of £{detail.get('weekly_cost', '')} with {_carers(detail)} sent for "
+        f"approval to the {_role_in_a_sentence(detail.get('required_role', ''))}"
+    ),
+    "cost_approved": lambda detail, who, holders: (
+        f"Weekly cost of £{detail.get('weekly_cost', '')} with {_carers(detail)} approved by {who}"
+        + ("; after an emergency placement" if detail.get("retrospective") else "")
+    ),
+    "cost_refused": lambda detail, who, holders: (
+        f"Weekly cost of £{detail.get('weekly_cost', '')} with {_carers(detail)} refused by {who}"
+    ),
+    "cost_reopened": lambda detail, who, holders: (
+        f"Weekly cost with {_carers(detail)} changed from £{detail.get('previous_cost') or '?'} to "
+        f"£{detail.get('weekly_cost', '')}: asked again of the "
+        f"{_role_in_a_sentence(detail.get('required_role', ''))}"
+    ),
+    "agreement_issued": lambda detail, who, holders: (
+        f"Placement agreement {detail.get('reference', '')} with {_carers(detail)} issued by {who}"
+    ),
+    "placement_started": lambda detail, who, holders: (
+        f"{_names(detail.get('children', [])) or 'The children'} placed with {_carers(detail)} "
+        f"from {detail.get('started_on', '')} by {who}"
+        + ("; an emergency placement, its approvals to follow" if detail.get("emergency") else "")
+        + ("; the referral is closed" if detail.get("referral_placed") else "")
+    ),
+    "emergency_placement_started": lambda detail, who, holders: (
+        f"{_names(detail.get('children', [])) or 'The children'} placed in an emergency with "
+        f"{_carers(detail)} from {detail.get('started_on', '')}; recorded by {who}"
+    ),
+    "costing_confirmed": lambda detail, who, holders: (
+        f"Costing of £{detail.get('weekly_cost', '')} a week confirmed by {who}"
+        + (f" ({detail['finance_reference']})" if detail.get("finance_reference") else "")
+    ),
+    "placement_ended": lambda detail, who, holders: (
+        f"{detail.get('child', 'The child')}'s placement with {_carers(detail)} ended on "
+        f"{detail.get('ended_on', '')} ({detail.get('ending', '')}, REC "
+        f"{detail.get('reason_ceased', '')}"
+        + (f", {detail['reason_place_change']}" if detail.get("reason_place_change") else "")
+        + f"); recorded by {who}"
+    ),
 }
 
 

@@ -13,6 +13,8 @@ from django.utils.module_loading import import_string
 # Dotted paths, run in this order.
 JOBS = [
     # Jobs are added here by the apps that own them.
+    "hearth.search.outreach.chase_unanswered",
+    "hearth.portal.services.offers_expire",
 ]
 
 

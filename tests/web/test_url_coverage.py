@@ -163,9 +163,65 @@ ACCESS = {
         args_after=["submit"], body=lambda get: {"comment": "Ready for review."},
     ),
     "api:work_tray": Check("social_worker", "outsider", api=True, list_of="tray_item"),
+    "offers_passed_over": Check("placements_officer", "agency_user", audited_denial=False),
     # outreach
+    "agency_search": Check("placements_officer", "outsider", record="outreach_referral"),
+    "agency_contact": Check(
+        "placements_officer", "outsider", record="outreach_referral", records_after=["agency"]
+    ),
+    "agency_request_withdraw": Check(
+        "placements_officer", "outsider", record="outreach_referral",
+        records_after=["outreach_request"],
+    ),
+    "search_widen": Check("social_worker", "outsider", record="outreach_referral"),
+    "provider_contact_add": Check("agency_user", "other_agency_user", record="agency"),
+    "provider_contact_change": Check(
+        "agency_user", "other_agency_user", record="agency", records_after=["outreach_contact"]
+    ),
+    "provider_contact_remove": Check(
+        "agency_user", "other_agency_user", record="agency", records_after=["outreach_contact"]
+    ),
     # portal
+    "portal": Check("agency_user", "social_worker", audited_denial=False),
+    "portal_request": Check("agency_user", "other_agency_user", record="portal_request"),
+    "portal_offer": Check("agency_user", "other_agency_user", record="portal_request"),
+    "portal_no_offer": Check("agency_user", "social_worker", record="portal_request"),
+    "portal_offer_revise": Check("agency_user", "other_agency_user", record="portal_offer"),
+    "portal_agreement": Check("agency_user", "other_agency_user", record="agreed_portal_request"),
+    "agency_offer_on_behalf": Check(
+        "placements_officer", "outsider", record="portal_referral",
+        records_after=["portal_request"],
+    ),
+    "api:offer_list": Check("agency_user", "other_agency_user", api=True, list_of="portal_offer"),
+    "api:offer_detail": Check("agency_user", "other_agency_user", record="portal_offer", api=True),
+    "api:offer_create": Check(
+        "agency_user", "social_worker", record="portal_request", api=True, method="post",
+        record_in_body=True, status=201,
+        body=lambda get: {
+            "agency_request": get("portal_request").pk, "household": get("portal_household").pk,
+            "available_from": "2099-01-01", "weekly_cost": "850.00", "cost_covers": "Fees.",
+            "carer_profile": "Experienced.", "ofsted_details": "Good, 2025.",
+        },
+    ),
     # placements
+    "cost_approval": Check("senior_manager", "outsider", record="pending_cost_approval"),
+    "agreement_issue": Check(
+        "placements_officer", "outsider", record="matched_referral",
+        records_after=["approved_agency_match"],
+    ),
+    "agreement_pdf": Check(
+        "placements_officer", "outsider", record="matched_referral",
+        records_after=["agreed_agency_match"],
+    ),
+    "placement_start": Check(
+        "placements_officer", "outsider", record="matched_referral", records_after=["in_house_match"]
+    ),
+    "placement": Check("social_worker", "outsider", record="started_placement"),
+    "placement_end": Check("social_worker", "outsider", record="started_placement"),
+    "costing_confirm": Check("finance_officer", "outsider", record="agency_placement"),
+    "spend": Check("finance_officer", "agency_user", audited_denial=False),
+    "api:placement_list": Check("social_worker", "outsider", api=True, list_of="started_placement"),
+    "api:placement_detail": Check("social_worker", "outsider", record="started_placement", api=True),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

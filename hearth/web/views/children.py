@@ -18,6 +18,7 @@ from hearth.audit.services import audit_record
 from hearth.people import services
 from hearth.people.forms import ChildForm
 from hearth.people.selectors import child_list, siblings_of
+from hearth.placements.presenters import child_placements
 from hearth.referrals.presenters import child_referrals, offers_referral
 from hearth.web.choosing import choose_organisation, organisation_for
 from hearth.web.decorators import requires
@@ -71,6 +72,7 @@ def child_record(request, pk):
         "can_audit": can(request.user, Capability.VIEW_AUDIT, child.authority),
         "referrals": referrals,
         "may_refer": not any(r["open"] for r in referrals) and offers_referral(request.user, child),
+        "placements": child_placements(request.user, child),
     }
     return render(request, "people/child_record.html", context)
 

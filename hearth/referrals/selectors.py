@@ -107,6 +107,19 @@ def tracker_rows(
     return _sorted(referrals, sort)
 
 
+def offers_passed_over(user):
+    """Agency offers agreed while an in-house offer for the same children stood (001: in-house
+    offers come first, and the reason is reported), newest first, in the councils where the user
+    may see children; with the referral, the agency's household and who decided."""
+    return (
+        Offer.objects.filter(referral__in=referrals_for_user(user))
+        .exclude(in_house_passed_over="")
+        .select_related("referral__authority", "household__provider", "decided_by")
+        .prefetch_related(Prefetch("children", queryset=Child.objects.order_by(*CHILD_ORDER)))
+        .order_by("-decided_at", "-pk")
+    )
+
+
 # The emergency carer rota -------------------------------------------------------------------------
 
 

@@ -630,10 +630,13 @@ def offer_decide(*, user, offer, agree, reason="", passed_over="", request=None)
         _to_form_preparer(referral, offer)
     else:
         _follow_offers(referral)
+    detail = _offer_detail(offer)
+    if standing:
+        detail["passed_over"] = [o.household.name for o in standing]
+        detail["passed_over_reason"] = passed_over
     record_event(
         referral=referral, action="offer_agreed" if agree else "offer_declined", by=user,
-        comment=reason, detail=_offer_detail(offer),
-        role=_social_worker_roles(user, referral, policy),
+        comment=reason, detail=detail, role=_social_worker_roles(user, referral, policy),
     )  # fmt: skip
     _close_finished_items(referral, user)
     _audit(user, referral, f"offer {offer.pk} {offer.status}", request)
@@ -1030,6 +1033,11 @@ def matching_sign_off(*, user, offer, comment="", form_version=None, request=Non
         role=policy.approver("matching_sign_off"),
     )  # fmt: skip
     _close_finished_items(referral, user)
+    # What follows a match is the placement's: an agency home's cost approval, or, for an
+    # in-house home, starting the placement. Imported here: placements builds on the search.
+    from hearth.placements.services import on_offer_matched
+
+    on_offer_matched(offer=offer, by=user)
     _audit(user, referral, f"offer {offer.pk} matched", request)
     _audit_household(user, household, f"matched on referral {referral.pk}", request)
     return offer

@@ -95,6 +95,11 @@ urlpatterns = [
     *placements.urlpatterns,
     path("work-tray/", trays.work_tray, name="work_tray"),
     path("tracker/", tracker.tracker, name="tracker"),
+    path(
+        "tracker/in-house-offers-passed-over/",
+        tracker.passed_over,
+        name="offers_passed_over",
+    ),
     path("emergency-rota/", tracker.emergency_rota, name="emergency_rota"),
     path("households/", households.household_index, name="households"),
     path("households/new/", households.household_add, name="household_add"),

@@ -16,3 +16,14 @@ def sign_in(page, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+SENIOR_MANAGER = "wigan.senior_manager"
+HEAD_OF_SERVICE = "wigan.head_of_service"
+
+
+def agency_user(agency_name):
+    """The demo agency user of an agency, by the agency's name (`hearth demo` names them so)."""
+    from django.utils.text import slugify
+
+    return f"{slugify(agency_name)}.agency_user"

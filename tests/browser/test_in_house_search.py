@@ -1,13 +1,16 @@
 """The in-house search as its people use it, on the demo council: a referral walked to an open
 search, the fostering duty worker ringing the best-ranked carers, the offer with the social
 worker, the questions about children already living there answered, and the matching form signed
-off by the team manager, leaving the referral matched.
+off by the team manager, leaving the referral matched; then the placement started with no cost
+approval, the referral closed and the household's free place gone from the vacancy list.
 
 The test makes its own referral, so the households it ranks are the demo council's real ones but
 nothing another test reads is changed.
 """
 
 import re
+from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -22,6 +25,7 @@ from tests.browser.personas import (
 )
 from tests.browser.test_referral_walk import (
     _answer_every_section,
+    _fill_date,
     _make_referral,
     _open_from_tray,
     _status_tag,
@@ -64,7 +68,15 @@ def _radio(page, legend, answer):
     page.get_by_role("group", name=legend).get_by_label(answer, exact=True).check()
 
 
-def test_an_in_house_search_runs_to_a_signed_matching_form(open_page):
+def _household_free_places(page, name):
+    """The household's free places as the vacancy list (Households) shows them."""
+    page.goto("/households/?" + urlencode({"q": name}))
+    row = page.locator("main tbody tr").filter(has=page.get_by_role("link", name=name, exact=True))
+    cell = row.get_by_text(re.compile(r"^\d+ of \d+$"))
+    return int(cell.inner_text().split(" of ")[0])
+
+
+def test_an_in_house_search_runs_to_a_signed_matching_form_and_a_placement(open_page):
     referral, worker, manager = _to_searching(open_page)
     duty = open_page(FOSTERING_DUTY_WORKER)
 
@@ -182,3 +194,20 @@ def test_an_in_house_search_runs_to_a_signed_matching_form(open_page):
     expect(history).to_contain_text("Matched: placement being arranged")
     assert_accessible(manager)
     expect(_tray_row(manager, referral)).to_have_count(0)
+
+    # The match becomes a placement with no cost approval: the placements officer starts it.
+    placements = open_page(PLACEMENTS_OFFICER)
+    free_before = _household_free_places(placements, carers)
+    placements.goto(offer_path)
+    expect(placements.locator("main")).not_to_contain_text("Approve the weekly cost")
+    placements.get_by_role("button", name="Start the placement").click()
+    expect(placements.get_by_role("heading", level=1)).to_have_text("Start the placement")
+    _fill_date(placements, "Date the placement starts", date.today())
+    _radio(placements, "Type of care", "Short-term")
+    assert_accessible(placements)
+    _button(placements, "Start the placement").click()
+    expect(_success(placements)).to_be_visible()
+    placements.goto(referral.path)
+    expect(_status_tag(placements)).to_have_text("Placed")
+    expect(placements.locator("main")).to_contain_text("Placements made")
+    assert _household_free_places(placements, carers) == free_before - 1

@@ -119,3 +119,45 @@ def test_the_decision_page_asks_why_not_the_in_house_offer_and_shows_it_at_the_f
     assert "Why not the in-house offer" in offer_page
     assert REASON in offer_page
     assert "£950.00" in offer_page
+
+
+def test_the_chronology_says_which_in_house_offer_was_passed_over_and_why(
+    agency_offer, offer, social_worker
+):
+    from hearth.referrals.chronology import what_happened
+    from hearth.referrals.models import ReferralEvent
+
+    talked(agency_offer, social_worker)
+    services.offer_decide(user=social_worker, offer=agency_offer, agree=True, passed_over=REASON)
+    event = ReferralEvent.objects.get(action="offer_agreed")
+    assert event.detail["passed_over"] == ["Ashworth family"]
+    sentence = what_happened(event.action, event.detail, "Sam Jones", {})
+    assert sentence == (
+        f"Offer from Whitfield family (A-77) agreed by Sam Jones, over the in-house offer of "
+        f"Ashworth family: {REASON}"
+    )
+
+
+def test_the_report_lists_agency_offers_agreed_over_in_house_ones_in_the_councils_own_referrals(
+    client, agency_offer, offer, social_worker, placements_officer, outsider,
+    django_assert_num_queries,
+):  # fmt: skip
+    from django.urls import reverse
+
+    from tests.screens import page
+
+    talked(agency_offer, social_worker)
+    services.offer_decide(user=social_worker, offer=agency_offer, agree=True, passed_over=REASON)
+    client.force_login(placements_officer)
+    url = reverse("offers_passed_over")
+    client.get(url)  # session warmed
+    with django_assert_num_queries(14):  # the same for any number of rows
+        shown = page(client.get(url))
+    assert REASON in shown
+    assert "Amy" in shown and "Northern Fostering" in shown
+
+    download = client.get(url, {"format": "csv"})
+    assert REASON in download.content.decode()
+
+    client.force_login(outsider)
+    assert REASON not in page(client.get(url))

@@ -408,7 +408,9 @@ def test_the_history_lists_every_step_with_a_link_to_the_chronology(
     assert "Sent to the team manager by Sam Jones (social worker)" in history
 
 
-QUERIES_ON_THE_REFERRAL_PAGE = 20  # the session, sign-in checks, savepoints and the search panel
+QUERIES_ON_THE_REFERRAL_PAGE = (
+    22  # session, sign-in checks, savepoints, search and placement panels
+)
 
 
 def busy_referral(child, brothers, people, household):

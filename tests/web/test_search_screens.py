@@ -1185,7 +1185,7 @@ def test_the_referral_page_links_the_matching_form_to_who_prepares_it(
     assert f'href="{offer_url(agreed, "matching_form")}">Not started' in page(response)
 
 
-QUERIES_ON_A_SEARCHING_REFERRAL = 19  # the referral page's, with the search panel's offers
+QUERIES_ON_A_SEARCHING_REFERRAL = 21  # the referral page's, with the search panel's offers
 
 
 @pytest.mark.parametrize("offers", [1, 3])

@@ -17,9 +17,11 @@ from hearth.accounts.access import child_for_user, referral_for_user, referrals_
 from hearth.accounts.roles import Capability
 from hearth.people.selectors import siblings_of
 from hearth.people.services import EditConflict
+from hearth.placements import presenters as placement_presenters
 from hearth.referrals import presenters, rules, services, workflow
 from hearth.referrals.chronology import referral_chronology
 from hearth.referrals.forms import ActionForm, NewReferralForm, section_form
+from hearth.search import outreach
 from hearth.web.decorators import requires
 from hearth.web.editing import audit_names_shown, audit_shown
 from hearth.web.refusals import AUTOSAVE_HEADER
@@ -112,6 +114,8 @@ def referral(request, pk):
         "history": referral_chronology(referral, request.user),
         "summary": presenters.referral_summary(referral),
         "search_panel": presenters.search_panel(referral, request.user),
+        "agency_panel": outreach.referral_panel(request.user, referral),
+        "placements_panel": placement_presenters.referral_panel(request.user, referral),
     }
     return render(request, "referrals/referral.html", context)
 

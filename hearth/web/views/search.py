@@ -24,6 +24,7 @@ from hearth.accounts.access import (
 )
 from hearth.accounts.roles import Capability
 from hearth.people.services import EditConflict
+from hearth.placements import presenters as placement_presenters
 from hearth.referrals.carer_names import names_carers
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search import permissions, presenters, selectors, services
@@ -237,6 +238,7 @@ def offer(request, pk, offer_pk):
         matching_form=presenters.matching_form_shown(form),
         steps=presenters.offer_steps(user, offer, policy, form=form, submitted=submitted),
         may_see_search=permissions.may_see_search(user, referral, policy),
+        placements_panel=placement_presenters.offer_panel(user, offer),
     )
     return render(request, "search/offer.html", context)
 

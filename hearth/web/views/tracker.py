@@ -21,13 +21,14 @@ from hearth.referrals.selectors import (
     TRACKER_STATUSES,
     emergency_carers,
     emergency_duties,
+    offers_passed_over,
     rota_councils,
     rota_reader_councils,
     tracker_rows,
 )
 from hearth.referrals.services import ReferralError, emergency_duty_add
 from hearth.search.models import Offer
-from hearth.search.presenters import waiting_for
+from hearth.search.presenters import money, waiting_for
 from hearth.web.decorators import requires
 from hearth.web.downloads import csv_download
 from hearth.web.editing import audit_list_shown
@@ -202,6 +203,63 @@ def tracker(request):
         "several_councils": len(organisation_ids_granting(user, Capability.VIEW_CHILDREN)) > 1,
     }
     return render(request, "tracker/tracker.html", context)
+
+
+# In-house offers passed over ----------------------------------------------------------------------
+
+
+def _passed_over_row(offer, now):
+    return {
+        "referral": offer.referral_id,
+        "file_reference": offer.referral.file_reference,
+        "council": offer.referral.authority.name,
+        "children": [child.full_name for child in offer.children.all()],
+        "agency": offer.household.provider.name,
+        "weekly_cost": money(offer.weekly_cost) if offer.weekly_cost is not None else "",
+        "decided_by": offer.decided_by.display_name if offer.decided_by else "",
+        "decided_at": offer.decided_at,
+        "decided": date_time(offer.decided_at) if offer.decided_at else "",
+        "status": offer.get_status_display(),
+        "reason": offer.in_house_passed_over,
+    }
+
+
+PASSED_OVER_COLUMNS = [
+    ("Referral", lambda row: row["referral"]),
+    ("File reference", lambda row: row["file_reference"]),
+    ("Council", lambda row: row["council"]),
+    ("Children", lambda row: "; ".join(row["children"])),
+    ("Agency", lambda row: row["agency"]),
+    ("Weekly cost", lambda row: row["weekly_cost"]),
+    ("Agreed by", lambda row: row["decided_by"]),
+    (
+        "Agreed on",
+        lambda row: f"{row['decided_at'].astimezone(LONDON):%Y-%m-%d}" if row["decided_at"] else "",
+    ),
+    ("Offer now", lambda row: row["status"]),
+    ("Why not the in-house offer", lambda row: row["reason"]),
+]
+
+
+@requires(Capability.VIEW_CHILDREN)
+@require_GET
+def passed_over(request):
+    """In-house offers come first (001): every agency offer agreed while an in-house one stood,
+    with the social worker's reason, for the placements team and managers to review."""
+    now = timezone.now()
+    offers = offers_passed_over(request.user)
+    if request.GET.get("format") == "csv":
+        rows = [_passed_over_row(offer, now) for offer in offers]
+        audit_list_shown(request, "referral", len(rows), "in-house offers passed over CSV")
+        return csv_download(
+            f"in-house-offers-passed-over-{now.astimezone(LONDON):%Y-%m-%d}.csv",
+            [title for title, _ in PASSED_OVER_COLUMNS],
+            [[value(row) for _, value in PASSED_OVER_COLUMNS] for row in rows],
+        )
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [_passed_over_row(offer, now) for offer in page.object_list]
+    audit_list_shown(request, "referral", len(rows), f"in-house offers passed over {page.number}")
+    return render(request, "tracker/passed_over.html", {"rows": rows, "page": page})
 
 
 # The emergency carer rota -------------------------------------------------------------------------

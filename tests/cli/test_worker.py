@@ -180,3 +180,46 @@ def test_help_explains_the_worker():
 
     assert result.returncode == 0
     assert "--once" in result.stdout and "--interval SECONDS" in result.stdout
+
+
+def test_once_chases_a_provider_that_has_not_answered_and_never_twice(
+    seeded_database, mail_settings
+):
+    """A referral sent to an agency whose answer was due yesterday: the round emails the agency a
+    reminder and puts an item in the placements officers' tray; the next round does neither."""
+    [(referral, user)] = query(
+        seeded_database, "SELECT id, social_worker_id FROM referrals_referral ORDER BY id LIMIT 1"
+    )
+    query(
+        seeded_database,
+        "UPDATE referrals_referral SET status = 'searching' WHERE id = ?",
+        [referral],
+        commit=True,
+    )
+    [(agency, address)] = query(
+        seeded_database,
+        "SELECT id, email FROM core_organisation WHERE kind = 'agency' ORDER BY id LIMIT 1",
+    )
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    query(
+        seeded_database,
+        "INSERT INTO search_agencyrequest (referral_id, provider_id, status, contract_status, "
+        "message, sent_by_id, sent_at, answer_due_at, answer, withdrawn_reason, version) "
+        "VALUES (?, ?, 'sent', 'in_contract', '', ?, ?, ?, '', '', 1)",
+        [referral, agency, user, stored(yesterday - timedelta(days=2)), stored(yesterday)],
+        commit=True,
+    )  # fmt: skip
+
+    first = run_hearth("worker", "--once", database=seeded_database)
+    second = run_hearth("worker", "--once", database=seeded_database)
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout.splitlines()[0] == "chase unanswered: 1"
+    assert "chase unanswered" not in second.stdout
+    reminders = [m for m in mail_settings.messages if address in m["to"]]
+    assert len(reminders) == 1
+    assert query(
+        seeded_database,
+        "SELECT count(*) FROM trays_workitem WHERE kind = 'agency_chase' AND referral_id = ?",
+        [referral],
+    ) == [(1,)]

@@ -225,16 +225,27 @@ def agency_requests_for_user(user):
 
 
 def agency_request_for_user(user, pk, *, request=None):
-    """One referral sent to the user's agency, its reading audited; 404 (audited) otherwise."""
-    return _fetch(
+    """One referral sent to the user's agency, its reading audited under the referral's council
+    (whose child it is: the council's log shows which agency read it); 404 (audited) otherwise."""
+    agency_request = _fetch(
         agency_requests_for_user(user).select_related("provider", "referral__authority"),
         pk,
         user=user,
         record_type="agency_request",
         request=request,
-        audit_view=True,
+        audit_view=False,
         organisation_field="provider",
     )
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.VIEW,
+        record_type="agency_request",
+        record_id=agency_request.pk,
+        organisation=agency_request.referral.authority,
+        request=request,
+        detail=f"referral {agency_request.referral_id} read by {agency_request.provider.name}",
+    )
+    return agency_request
 
 
 def offers_for_user(user):

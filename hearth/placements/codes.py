@@ -310,10 +310,11 @@ def _place_problems(child, household, codes, problems):
         )
 
 
-def _episode_order_problems(child, codes, problems, *, excluding=None):
+def _episode_order_problems(child, codes, problems, *, excluding=None, moving=None):
     open_elsewhere = child.placements.filter(ended_on__isnull=True)
-    if excluding is not None:
-        open_elsewhere = open_elsewhere.exclude(pk=excluding)
+    for other in (excluding, moving):
+        if other is not None:
+            open_elsewhere = open_elsewhere.exclude(pk=other)
     current = open_elsewhere.select_related("household").first()
     if current is not None:
         problems["child"] = (
@@ -329,10 +330,13 @@ def _episode_order_problems(child, codes, problems, *, excluding=None):
         )
 
 
-def episode_problems(*, child, household, codes, started_on, today=None, excluding=None):
+def episode_problems(
+    *, child, household, codes, started_on, today=None, excluding=None, moving=None
+):
     """What is wrong with an episode's codes as entered: {field: message}, each naming the 903
     field. `started_on` is the placement's start: today or a past day. `excluding` is the
-    placement being checked, when it is already recorded."""
+    placement being checked, when it is already recorded; `moving` the child's open placement
+    that ends as this one starts (REC X1), which therefore does not stand in its way."""
     problems = {}
     today = today or timezone.localdate()
     if not isinstance(started_on, date):
@@ -352,7 +356,7 @@ def episode_problems(*, child, household, codes, started_on, today=None, excludi
         problems["urn"] = "URN: enter an Ofsted URN, six or seven digits or SC and six digits"
     _provider_problems(codes, household, problems)
     _place_problems(child, household, codes, problems)
-    _episode_order_problems(child, codes, problems, excluding=excluding)
+    _episode_order_problems(child, codes, problems, excluding=excluding, moving=moving)
     return problems
 
 

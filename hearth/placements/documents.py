@@ -5,7 +5,10 @@ WeasyPrint (ADR 11) from `placements/agreement_pdf.html`. The PDF is made from t
 reads the same whenever it is downloaded, by the council or by the agency on its portal.
 
 A cost changed after the IPA was issued is approved again; the IPA is then issued again, under
-the next reference (`IPA-E08000010-12-2`), and the history keeps each issue.
+the next reference (`IPA-E08000010-12-2`), and the history keeps each issue: the agreement
+issued again records the earlier one (its reference, terms, when and by whom) in its history row.
+`hearth.placements.selectors.current_agreement(offer)` is the IPA only while it matches the cost
+approved as it stands.
 """
 
 from django.db import transaction
@@ -17,6 +20,7 @@ from hearth.people.vocabulary import NEEDS, PLACEMENT_TYPES
 from hearth.placements import permissions
 from hearth.placements.models import PlacementAgreement
 from hearth.placements.selectors import agreement_current, cost_problems, current_approval
+from hearth.placements.selectors import current_agreement as current_agreement  # re-exported
 from hearth.placements.services import (
     _audit,
     _link,
@@ -127,7 +131,13 @@ def agreement_issue(*, user, offer, request=None):
     refusal = permissions.why_not_issue_agreement(user, offer, referral.authority.policy)
     if refusal is not None:
         raise ActionNotAllowed(refusal)
-    existing = PlacementAgreement.objects.select_for_update().filter(offer=offer).first()
+    existing = (
+        PlacementAgreement.objects.select_for_update(of=("self",))
+        .filter(offer=offer)
+        .select_related("issued_by")
+        .order_by("pk")
+        .first()
+    )
     problems = []
     if offer.status not in (Offer.Status.MATCHED, Offer.Status.PLACED):
         problems.append(
@@ -145,6 +155,16 @@ def agreement_issue(*, user, offer, request=None):
         )
     now = timezone.now()
     replaced = existing.reference if existing else ""
+    # The agreement is issued again in place: the earlier issue, as it was, is kept in the history.
+    earlier = (
+        {
+            "reference": existing.reference, "terms": existing.terms,
+            "issued_at": existing.issued_at.isoformat(),
+            "issued_by": existing.issued_by.display_name,
+        }
+        if existing
+        else None
+    )  # fmt: skip
     agreement = existing or PlacementAgreement(offer=offer)
     agreement.reference = reference_for(offer, _next_issue(existing))
     agreement.terms = agreed_terms(offer, approval, issued_by=user, issued_at=now)
@@ -155,6 +175,7 @@ def agreement_issue(*, user, offer, request=None):
         detail={
             **_offer_detail(offer), "reference": agreement.reference,
             "weekly_cost": str(offer.weekly_cost), "replaces": replaced,
+            **({"replaced": earlier} if earlier else {}),
         },
     )  # fmt: skip
     items_close(

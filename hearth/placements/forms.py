@@ -66,9 +66,13 @@ class CostDecisionForm(PlacementForm):
         }
 
 
+ENDINGS = [("planned", "Planned"), ("unplanned", "Unplanned: an unplanned ending meeting follows")]
+
+
 class StartForm(PlacementForm):
     """The start date, the type of care, the emergency (urgent referrals only) and each child's
-    903 codes, drawn from those derived and changeable."""
+    903 codes, drawn from those derived and changeable; for a child placed already (`moving`:
+    {child pk: open placement}), why the placement changes and whether its ending was planned."""
 
     started_on = GovukDateField(
         label="Date the placement starts",
@@ -77,9 +81,10 @@ class StartForm(PlacementForm):
     )
     care_type = _radios("Type of care", PLACEMENT_TYPES.items(), "Choose the type of care")
 
-    def __init__(self, data=None, *, children, derived, urgent, **kwargs):
+    def __init__(self, data=None, *, children, derived, urgent, moving=None, **kwargs):
         super().__init__(data, **kwargs)
         self.children = children
+        self.moving = moving or {}
         if urgent:
             self.fields["emergency"] = forms.BooleanField(
                 label="This is an emergency: start before the approvals are complete",
@@ -99,9 +104,44 @@ class StartForm(PlacementForm):
                 else:
                     self.fields[key] = forms.CharField(label=label, required=False, max_length=8)
                 self.fields[key].initial = derived[child.pk][field]
+        for child in children:
+            if child.pk in self.moving:
+                self._move_fields(child, self.moving[child.pk])
+
+    def _move_fields(self, child, placement):
+        where = f"{child.full_name}'s current placement"  # the carers named only on their page
+        self.fields[f"c{child.pk}_reason_place_change"] = forms.ChoiceField(
+            label=f"REASON_PLACE_CHANGE: why {where} changes",
+            help_text=f"It ends the day this placement starts, with REC X1 ({codes.REC['X1']}).",
+            choices=[
+                ("", "Choose a reason"),
+                *[(c, f"{c}: {w}") for c, w in codes.REASON_PLACE_CHANGE.items()],
+            ],
+            error_messages={"required": f"REASON_PLACE_CHANGE: say why {where} changes"},
+        )
+        message = f"Say whether {where} ended as planned or unplanned"
+        self.fields[f"c{child.pk}_ending"] = _radios(
+            f"Did {where} end as planned?", ENDINGS, message
+        )
 
     def child_fields(self, child):
         return [self[f"c{child.pk}_{field}"] for field in codes.CODE_FIELDS]
+
+    def move_fields(self, child):
+        if child.pk not in self.moving:
+            return []
+        return [self[f"c{child.pk}_reason_place_change"], self[f"c{child.pk}_ending"]]
+
+    def moves(self):
+        """{child pk: {"reason_place_change", "ending"}} for the children placed already."""
+        data = self.cleaned_data
+        return {
+            pk: {
+                "reason_place_change": data.get(f"c{pk}_reason_place_change", ""),
+                "ending": data.get(f"c{pk}_ending", ""),
+            }
+            for pk in self.moving
+        }
 
     def codes_changed(self, derived):
         """{child pk: {field: code}} of the codes changed from those first derived: the rest are
@@ -118,6 +158,14 @@ class StartForm(PlacementForm):
         return changed
 
 
+class EmergencyStartForm(StartForm):
+    """Recording an urgent referral's emergency booking as a placement: the start date, the type
+    of care (emergency care unless another is chosen), each child's codes and any move."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, urgent=False, **kwargs)
+
+
 _LABELS = {
     "home_postcode": "postcode of the child's home",
     "placement_postcode": "postcode of the placement",
@@ -132,9 +180,7 @@ class EndForm(PlacementForm):
         error_messages={"required": "Enter the date the placement ended"},
     )
     ending = _radios(
-        "Was the ending planned?",
-        [("planned", "Planned"), ("unplanned", "Unplanned: an unplanned ending meeting follows")],
-        "Say whether the ending was planned or unplanned",
+        "Was the ending planned?", ENDINGS, "Say whether the ending was planned or unplanned"
     )
     reason_ceased = forms.ChoiceField(
         label="REC: reason the episode ceased",

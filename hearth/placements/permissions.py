@@ -16,6 +16,7 @@ Each rule answers why not in a sentence for the screens (None: the person may), 
 
 from hearth.accounts.access import memberships_of, roles_of
 from hearth.accounts.roles import Role
+from hearth.referrals.models import Status
 from hearth.search import permissions as search_permissions
 from hearth.search.models import Offer
 
@@ -27,6 +28,10 @@ APPROVER_RANKING = (
 )
 SPEND_ROLES = frozenset({Role.FINANCE_OFFICER, Role.PLACEMENTS_OFFICER, *APPROVER_RANKING})
 STARTERS = "the child's social worker, their team manager or a placements officer"
+# A referral a placement starts from, or an agency cost or IPA is decided on: matched, or placed
+# with a brother or sister still to move. A withdrawn referral has nothing more decided on it.
+REFERRAL_LIVE = (Status.MATCHED, Status.PLACED)
+OFFER_LIVE = (Offer.Status.MATCHED, Offer.Status.PLACED)
 ENDERS = "the child's social worker, their team manager or a placements officer"
 
 
@@ -69,6 +74,18 @@ def deciding_role(user, approval, authority_id):
     return next((role for role in qualifying_roles(approval.required_role) if role in held), None)
 
 
+def _referral_not_live(referral, doing):
+    if referral.status not in REFERRAL_LIVE:
+        return f"The referral is {referral.get_status_display().lower()}: {doing}"
+    return None
+
+
+def _offer_not_live(offer, doing):
+    if offer.status not in OFFER_LIVE:
+        return f"The offer is {offer.get_status_display().lower()}: {doing}"
+    return None
+
+
 def why_not_decide_cost(user, approval, authority_id):
     if deciding_role(user, approval, authority_id) is None:
         return (
@@ -77,7 +94,12 @@ def why_not_decide_cost(user, approval, authority_id):
         )
     if approval.status != approval.Status.PENDING:
         return f"This request is already decided: {approval.get_status_display().lower()}"
-    return None
+    if approval.requested_by_id == user.pk:
+        return "You asked for this approval: another person at the tier must decide it (four eyes)"
+    offer = approval.offer
+    return _referral_not_live(
+        offer.referral, "its weekly cost is no longer decided"
+    ) or _offer_not_live(offer, "its weekly cost is no longer decided")
 
 
 def may_decide_cost(user, approval, authority_id):
@@ -98,7 +120,8 @@ def why_not_issue_agreement(user, offer, policy):
         return f"Only {STARTERS} can issue the placement agreement"
     if offer.source != Offer.Source.AGENCY:
         return "A placement with the council's own carers has no placement agreement (IPA)"
-    return None
+    doing = "no placement agreement is issued for it"
+    return _referral_not_live(offer.referral, doing) or _offer_not_live(offer, doing)
 
 
 def why_not_start(user, offer, policy):
@@ -111,7 +134,26 @@ def why_not_start(user, offer, policy):
             f"The offer is {offer.get_status_display().lower()}: a placement starts from a "
             "signed-off match"
         )
+    return _referral_not_live(offer.referral, "no placement starts from it")
+
+
+def why_not_start_emergency(user, referral, policy):
+    """Whether the user may record the urgent referral's emergency booking as a placement."""
+    roles = roles_of(user, referral.authority_id)
+    if not (
+        Role.PLACEMENTS_OFFICER in roles
+        or search_permissions.is_childs_social_worker(user, referral, policy)
+    ):
+        return f"Only {STARTERS} can start the placement"
+    if referral.status in (Status.WITHDRAWN, Status.PLACED):
+        return f"The referral is {referral.get_status_display().lower()}"
+    if referral.emergency_household_id is None or referral.emergency_ended_at is not None:
+        return "No emergency carers are booked for this referral"
     return None
+
+
+def may_start_emergency(user, referral, policy):
+    return why_not_start_emergency(user, referral, policy) is None
 
 
 def may_start(user, offer, policy):

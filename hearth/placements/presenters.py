@@ -51,7 +51,9 @@ def approval_shown(approval, user=None):
         "pk": approval.pk,
         "url": reverse("cost_approval", args=[approval.pk]),
         "tag": {
-            "text": approval.get_status_display(),
+            "text": "Set aside: the referral was withdrawn"
+            if approval.status == CostApproval.Status.SUPERSEDED and approval.reason
+            else approval.get_status_display(),
             "colour": APPROVAL_COLOURS.get(approval.status, "grey"),
         },
         "weekly_cost": money(approval.weekly_cost),
@@ -128,13 +130,43 @@ def offer_panel(user, offer):
     }
 
 
+def _emergency_recorded(referral, placements):
+    booked = referral.emergency_household_id
+    placed = {
+        p.child_id
+        for p in placements
+        if p.is_open and p.offer_id is None and p.household_id == booked
+    }
+    return {child.pk for child in referral.children.all()} <= placed
+
+
+def emergency_start_url(user, referral, placements=None):
+    """The link to record the referral's emergency booking as a placement, for those who may,
+    while the booking stands and is not recorded yet ("": none). `placements` are the
+    referral's, when read already."""
+    if referral.emergency_household_id is None or referral.emergency_ended_at is not None:
+        return ""  # no booking: nothing to ask the database
+    if not permissions.may_start_emergency(user, referral, referral.authority.policy):
+        return ""
+    if placements is None:
+        placements = selectors.placements_of_referral(referral)
+    if _emergency_recorded(referral, placements):
+        return ""
+    return reverse("emergency_placement_start", args=[referral.pk])
+
+
 def referral_panel(user, referral):
-    """The placements made from the referral, for the referral's page (None: none yet)."""
+    """The placements made from the referral, and the link to record its emergency booking as a
+    placement, for the referral's page (None: neither)."""
     placements = selectors.placements_of_referral(referral)
-    if not placements:
+    start_url = emergency_start_url(user, referral, placements)
+    if not placements and not start_url:
         return None
     named = names_households(user, referral.authority_id)
-    return {"placements": [placement_row(p, named=named) for p in placements]}
+    return {
+        "placements": [placement_row(p, named=named) for p in placements],
+        "emergency_start_url": start_url,
+    }
 
 
 def child_placements(user, child):

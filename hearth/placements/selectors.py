@@ -44,6 +44,23 @@ def agreement_current(agreement, offer):
     return issued_cost is not None and Decimal(issued_cost) == offer.weekly_cost
 
 
+def current_agreement(offer):
+    """The offer's IPA when it was issued for the weekly cost approved as it stands (what the
+    agency may be shown as its agreement), else None: no IPA, the cost not approved (or changed
+    since), or the IPA issued for another cost."""
+    if offer.source != Offer.Source.AGENCY or offer.weekly_cost is None:
+        return None
+    approval = current_approval(offer)
+    if (
+        approval is None
+        or approval.status != Status.APPROVED
+        or approval.weekly_cost != offer.weekly_cost
+    ):
+        return None
+    agreement = agreement_of(offer)
+    return agreement if agreement_current(agreement, offer) else None
+
+
 def cost_problems(offer, approval=None):
     """Why the offer's cost is not approved as it stands, one line each (none: it is)."""
     if offer.source != Offer.Source.AGENCY:
@@ -137,6 +154,21 @@ def placements_of_child(child):
         .select_related("child", "household", "provider")
         .order_by("-started_on", "-pk")
     )
+
+
+def emergency_household(referral):
+    """The emergency carers booked for the referral, with their provider."""
+    from hearth.people.models import Household
+
+    return Household.objects.select_related("provider").get(pk=referral.emergency_household_id)
+
+
+def open_placements_of(children):
+    """{child pk: open placement} of those of `children` who are placed already."""
+    found = Placement.objects.filter(
+        child__in=[child.pk for child in children], ended_on__isnull=True
+    ).select_related("household")
+    return {placement.child_id: placement for placement in found}
 
 
 def approval_for_placement(placement):

@@ -22,7 +22,7 @@ and the children. A person who may not take the step gets `ActionNotAllowed`; ba
 referral's history (`record_event`), its tray items and its audit rows in the same transaction.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
@@ -57,7 +57,7 @@ from hearth.referrals.services import (
 from hearth.search.models import AgencyRequest, Offer
 from hearth.search.services import SEARCH_KINDS, _locked, _locked_offer, offer_key
 from hearth.trays.models import WorkItem
-from hearth.trays.services import email_queue_to, item_open, items_close
+from hearth.trays.services import email_queue, email_queue_to, item_open, items_close
 
 Kind = WorkItem.Kind
 Approval = CostApproval.Status
@@ -74,6 +74,8 @@ SEARCH_ITEMS = (
     Kind.PLACEMENT_START,
 )
 APPROVAL_ITEMS = (Kind.COST_APPROVAL, Kind.RETROSPECTIVE_APPROVAL)
+WITHDRAWN = "The referral was withdrawn"
+MOVE_FIELDS = ("reason_place_change", "ending", "note")
 
 
 # Small helpers --------------------------------------------------------------------------------------
@@ -87,6 +89,11 @@ def placement_key(placement):
 def agreement_key(offer):
     """The key of the tray item asking for the IPA of an emergency placement made."""
     return f"agreement:{offer.pk}"
+
+
+def refused_key(offer):
+    """The key of the tray items telling that a placed offer's weekly cost was refused."""
+    return f"cost_refused:{offer.pk}"
 
 
 def _refuse_if(errors, message="Check what you entered", problems=()):
@@ -296,14 +303,24 @@ def cost_decide(*, user, approval, approve, conditions="", reason="", request=No
     approval.version += 1
     approval.save()
     items_close(referral=referral, by=user, kinds=list(APPROVAL_ITEMS), key=offer_key(offer))
-    if approve and offer.status == Offer.Status.MATCHED:
-        _to_placement_start(offer)
+    from_status = referral.status
+    follows = {}
+    if approve:
+        items_close(
+            referral=referral, by=user, kinds=[Kind.RETROSPECTIVE_APPROVAL], key=refused_key(offer)
+        )
+        if offer.status == Offer.Status.MATCHED:
+            _to_placement_start(offer)
+    elif offer.status == Offer.Status.MATCHED:
+        follows = _refused_before_placement(user, referral, offer, reason)
+    else:
+        follows = _refused_after_placement(user, referral, offer)
     record_event(
         referral=referral, action="cost_approved" if approve else "cost_refused", by=user,
-        comment=conditions or reason, role=role,
+        comment=conditions or reason, role=role, from_status=from_status,
         detail={
             **_approval_detail(offer, approval), "decided_as": role, "conditions": conditions,
-            "retrospective": approval.retrospective,
+            "retrospective": approval.retrospective, **follows,
         },
     )  # fmt: skip
     _audit(
@@ -311,6 +328,125 @@ def cost_decide(*, user, approval, approve, conditions="", reason="", request=No
         f"cost approval {approval.pk} of offer {offer.pk} {approval.status}", request,
     )  # fmt: skip
     return approval
+
+
+def _tell_people(referral, subject, body):
+    """Email the referral's social worker and the council's placements officers (no child named:
+    a link to the referral)."""
+    from hearth.referrals.services import staff_holding
+
+    people = {p.pk: p for p in staff_holding(referral.authority, Role.PLACEMENTS_OFFICER)}
+    worker = referral.social_worker
+    if worker is not None and worker.is_active:
+        people.setdefault(worker.pk, worker)
+    email_queue(
+        recipients=[people[pk] for pk in sorted(people)],
+        subject=subject,
+        body=f"{body}\n\nSee the referral in Hearth: {_link(f'/referrals/{referral.pk}/')}\n\n"
+        f"{NO_CHILD_NAMED}",
+    )
+
+
+def _refused_before_placement(user, referral, offer, reason):
+    """A matched agency offer whose weekly cost is refused is declined: the agency is told (its
+    request stays answered), the referral goes back to searching, its agency search going on, and
+    the social worker and the placements officers are told."""
+    from hearth.search.services import _follow_offers  # the search's own rule for its states
+
+    now = timezone.now()
+    offer.status = Offer.Status.DECLINED
+    offer.decided_by, offer.decided_at = user, now
+    offer.decision_reason = f"Weekly cost refused: {reason}"
+    offer.version += 1
+    offer.save()
+    items_close(
+        referral=referral, by=user, kinds=[Kind.PLACEMENT_START, *APPROVAL_ITEMS],
+        key=offer_key(offer),
+    )  # fmt: skip
+    email_queue_to(
+        addresses=_provider_addresses(offer.household.provider, also=[offer.made_by]),
+        subject="An offer you made through Hearth was declined",
+        body=(
+            f"{referral.authority.name} could not approve the weekly cost of "
+            f"{_money(offer.weekly_cost)} for the home you offered for its referral "
+            f"{referral.pk}, so your offer is declined: {reason}\n\nSign in to Hearth to see "
+            f"it: {_link('/')}\n\n{NO_CHILD_NAMED}"
+        ),
+    )
+    State = Referral.SearchState
+    changed = ["agency_search"]
+    referral.agency_search = State.SEARCHING
+    if referral.status == Status.MATCHED:
+        referral.status = Status.SEARCHING
+        changed.append("status")
+    in_house_matched = referral.offers.filter(
+        source=Offer.Source.IN_HOUSE, status=Offer.Status.MATCHED
+    ).exists()
+    if referral.in_house_search == State.MATCHED and not in_house_matched:
+        referral.in_house_search = State.SEARCHING
+        changed.append("in_house_search")
+    _save_referral(referral, *changed)
+    _follow_offers(referral)
+    _tell_people(
+        referral,
+        "A weekly cost was refused: the search goes on",
+        f"The weekly cost of {_money(offer.weekly_cost)} for an agency home matched on referral "
+        f"{referral.pk} was refused, so the offer is declined and the referral is searching "
+        "again.",
+    )
+    return {"offer_declined": True, "referral_searching": referral.status == Status.SEARCHING}
+
+
+def _refused_after_placement(user, referral, offer):
+    """An emergency placement made whose weekly cost is refused afterwards: the placements team
+    and the children's social workers are told, urgently, that the placement needs a decision;
+    its costing can never be confirmed, so finance's item closes."""
+    placements = list(Placement.objects.filter(offer=offer, ended_on__isnull=True))
+    for placement in placements:
+        items_close(referral=referral, by=user, kinds=[Kind.COSTING], key=placement_key(placement))
+    title = (
+        f"{referral_title(referral)}: the weekly cost of {_money(offer.weekly_cost)} with "
+        f"{offer.household.name} was refused: decide what happens to the placement"
+    )
+    note = "The children have already moved: end or keep the placement, or agree another cost"
+    key = refused_key(offer)
+    item_open(
+        organisation=referral.authority, kind=Kind.RETROSPECTIVE_APPROVAL, referral=referral,
+        title=title, urgent=True, role=Role.PLACEMENTS_OFFICER, key=key, note=note,
+    )  # fmt: skip
+    workers = {}
+    for placement in placements:
+        child = placement.child
+        worker = child.social_worker if child.social_worker_id else referral.social_worker
+        if worker is not None and worker.is_active:
+            workers.setdefault(worker.pk, worker)
+    if not workers and referral.social_worker is not None and referral.social_worker.is_active:
+        workers[referral.social_worker_id] = referral.social_worker
+    for pk in sorted(workers):
+        item_open(
+            organisation=referral.authority, kind=Kind.RETROSPECTIVE_APPROVAL, referral=referral,
+            title=title, urgent=True, user=workers[pk], key=key, note=note,
+        )  # fmt: skip
+    return {"placement_needs_decision": [p.pk for p in placements]}
+
+
+@transaction.atomic
+def on_referral_withdrawn(*, referral, by):
+    """A withdrawn referral's cost approvals still waiting are set aside, saying why, and their
+    tray items close (`hearth.referrals.services` calls this when it withdraws the referral, which
+    it has locked). Returns the approvals set aside."""
+    pending = list(
+        CostApproval.objects.select_for_update(of=("self",))
+        .filter(offer__referral=referral, status=Approval.PENDING)
+        .order_by("pk")
+    )
+    for approval in pending:
+        approval.status = Approval.SUPERSEDED
+        approval.reason = WITHDRAWN
+        approval.version += 1
+        approval.save(update_fields=["status", "reason", "version"])
+    items_close(referral=referral, by=by, kinds=list(APPROVAL_ITEMS))
+    return [approval.pk for approval in pending]
 
 
 @transaction.atomic
@@ -325,11 +461,13 @@ def cost_changed(*, offer, by):
         Offer.Status.PLACED,
     ):
         return None
-    standing = list(
-        CostApproval.objects.select_for_update()
+    standing = sorted(
+        CostApproval.objects.select_for_update(of=("self",))
         .filter(offer=offer)
         .exclude(status=Approval.SUPERSEDED)
-        .order_by("-requested_at", "-pk")
+        .order_by("pk"),
+        key=lambda approval: (approval.requested_at, approval.pk),
+        reverse=True,
     )
     if standing and standing[0].weekly_cost == offer.weekly_cost:
         return None
@@ -399,24 +537,179 @@ def child_field(child, field):
     return f"c{child.pk}_{field}"
 
 
-def episodes_checked(*, children, household, care_type, started_on, codes=None, today=None):
+def episodes_checked(
+    *, children, household, care_type, started_on, codes=None, today=None, current=None
+):
     """Each child's codes (derived, with what was entered over them) and every problem with them
-    as {form field: message}; a message names the child when there are several."""
+    as {form field: message}; a message names the child when there are several. `current` maps
+    a child's pk to the open placement that ends as this one starts (a move)."""
     episodes, errors = [], {}
+    current = current or {}
     for child in children:
         derived = episode_codes.derive_codes(child, household, care_type, started_on)
         given = _codes_given(codes, child)
         entered = episode_codes.cleaned(
             {f: given.get(f, derived[f]) for f in episode_codes.CODE_FIELDS}
         )
+        moving = current.get(child.pk)
         problems = episode_codes.episode_problems(
-            child=child, household=household, codes=entered, started_on=started_on, today=today
-        )
+            child=child, household=household, codes=entered, started_on=started_on, today=today,
+            moving=moving.pk if moving is not None else None,
+        )  # fmt: skip
         for field, message in problems.items():
             key = field if field == "started_on" else child_field(child, field)
             errors[key] = message if len(children) == 1 else f"{child.full_name}: {message}"
         episodes.append((child, entered))
     return episodes, errors
+
+
+def open_placements(children):
+    """{child pk: open placement} of the children already placed, locked (their own rows only,
+    in the order of their keys) before the children are: the order `placement_end` takes too."""
+    found = (
+        Placement.objects.select_for_update(of=("self",))
+        .filter(child_id__in=[child.pk for child in children], ended_on__isnull=True)
+        .select_related("child__team", "household__provider", "provider", "authority", "referral")
+        .order_by("pk")
+    )
+    return {placement.child_id: placement for placement in found}
+
+
+def _move_given(moves, child):
+    """The answers for one child's move: `moves` maps each child (or its pk) to its answers, or
+    is one set of answers for every child."""
+    if not moves:
+        return {}
+    if set(moves) & set(MOVE_FIELDS):
+        return moves
+    for key in (child.pk, str(child.pk), child):
+        if key in moves:
+            return moves[key] or {}
+    return {}
+
+
+def moves_checked(*, user, children, current, moves, started_on, today=None):
+    """The endings of the children's current placements that a new placement from `started_on`
+    makes (REC X1, with the reason for the placement change and whether the ending was planned),
+    checked as `placement_end` checks an ending: ({child pk: answers}, {form field: message})."""
+    answers, errors = {}, {}
+    several = len(children) > 1
+    for child in children:
+        placement = current.get(child.pk)
+        if placement is None:
+            continue
+        refusal = permissions.why_not_end(user, placement)
+        if refusal is not None:
+            raise ActionNotAllowed(f"{child.full_name} is placed already: {refusal}")
+        given = _move_given(moves, child)
+        reason = str(given.get("reason_place_change") or "").strip().upper()
+        ending = str(given.get("ending") or "").strip().lower()
+        where = f"{child.full_name}'s current placement"  # the carers named only on their page
+        problems = episode_codes.ending_problems(
+            placement=placement, ended_on=started_on, ending=ending,
+            reason_ceased=episode_codes.CHANGE_OF_EPISODE, reason_place_change=reason,
+            today=today or timezone.localdate(),
+        )  # fmt: skip
+        if not ending:
+            problems["ending"] = f"Say whether {where} ended as planned or unplanned"
+        if not reason:
+            problems["reason_place_change"] = f"REASON_PLACE_CHANGE: say why {where} changes"
+        for field, message in problems.items():
+            if field == "ended_on":
+                if isinstance(started_on, date) and started_on < placement.started_on:
+                    errors.setdefault(
+                        "started_on",
+                        f"The start date must be on or after {placement.started_on:%-d %B %Y}, "
+                        f"when {where} began",
+                    )
+                continue
+            prefix = f"{child.full_name}: " if several and child.full_name not in message else ""
+            errors[child_field(child, field)] = prefix + message
+        note = _text(given.get("note"), child_field(child, "note"), errors, name="The note")
+        answers[child.pk] = {
+            "reason_place_change": reason,
+            "ending": ending,
+            "note": note or "Moved to another placement (REC X1)",
+        }
+    return answers, errors
+
+
+def _end_write(user, placement, child, *, ended_on, ending, reason_ceased, reason_place_change,
+               note, request):  # fmt: skip
+    """Write an ending checked already: `placement` and `child` are locked."""
+    placement.ended_on, placement.ending = ended_on, ending
+    placement.reason_ceased, placement.reason_place_change = reason_ceased, reason_place_change
+    placement.ending_note, placement.ended_by, placement.ended_at = note, user, timezone.now()
+    placement.needs_ending_meeting = ending == Placement.Ending.UNPLANNED
+    placement.version += 1
+    placement.save()
+    if child.placed_with_id == placement.household_id:
+        child.placed_with = None
+        child.version += 1
+        child.save(update_fields=["placed_with", "version", "updated_at"])
+    WorkItem.objects.filter(
+        key=placement_key(placement), closed_at__isnull=True,
+        kind__in=[kind for kind, _rule, _doing in TASKS],
+    ).update(closed_at=timezone.now(), closed_by=user)  # fmt: skip
+    if (
+        placement.offer_id is not None
+        and not Placement.objects.filter(offer_id=placement.offer_id, ended_on__isnull=True)
+        .exclude(pk=placement.pk)
+        .exists()
+    ):
+        WorkItem.objects.filter(
+            key=refused_key(Offer(pk=placement.offer_id)), closed_at__isnull=True,
+            kind=Kind.RETROSPECTIVE_APPROVAL,
+        ).update(closed_at=timezone.now(), closed_by=user)  # fmt: skip
+    if placement.referral is not None:
+        record_event(
+            referral=placement.referral, action="placement_ended", by=user, comment=note,
+            role=_roles_words(
+                user, placement.authority_id,
+                {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.PLACEMENTS_OFFICER},
+            ),
+            detail={
+                "placement": placement.pk, "child": child.full_name,
+                "household": placement.household.reference,
+                "household_name": placement.household.name,
+                "household_id": placement.household_id, "ended_on": ended_on.isoformat(),
+                "ending": ending, "reason_ceased": reason_ceased,
+                "reason_place_change": reason_place_change,
+            },
+        )  # fmt: skip
+    _audit(
+        user, "child", child, placement.authority,
+        f"placement {placement.pk} ended ({ending}, {reason_ceased})", request,
+    )  # fmt: skip
+    _audit(
+        user, "household", placement.household, placement.household.provider,
+        f"placement {placement.pk} of child {child.pk} ended", request,
+    )  # fmt: skip
+    return placement
+
+
+def _end_moves(user, children, current, answers, started_on, request):
+    """End each moving child's current placement on the new one's start (REC X1)."""
+    ended = []
+    for child in children:
+        placement = current.get(child.pk)
+        if placement is None:
+            continue
+        answer = answers[child.pk]
+        ended.append(
+            _end_write(
+                user,
+                placement,
+                child,
+                ended_on=started_on,
+                ending=answer["ending"],
+                reason_ceased=episode_codes.CHANGE_OF_EPISODE,
+                reason_place_change=answer["reason_place_change"],
+                note=answer["note"],
+                request=request,
+            )  # fmt: skip
+        )
+    return [placement.pk for placement in ended]
 
 
 def _start_problems(offer, referral, household, *, emergency, approval, agreement):
@@ -441,7 +734,7 @@ def _start_problems(offer, referral, household, *, emergency, approval, agreemen
 
 @transaction.atomic
 def placement_start(
-    *, user, offer, started_on, care_type, codes=None, emergency=False, request=None
+    *, user, offer, started_on, care_type, codes=None, emergency=False, moves=None, request=None
 ):
     """Start the placement of a signed-off match: one SSDA903 episode per child of the offer,
     the children living with the household from `started_on` (today or a past day).
@@ -450,7 +743,14 @@ def placement_start(
     IPA issued), except in an emergency on an urgent referral: the placement then records that
     its approvals are due retrospectively, by the policy's `retrospective_approval`, and the
     approver gets it in their tray. `codes` overrides the derived 903 codes (per child, or one
-    set for all), each checked on entry. Returns the placements made."""
+    set for all), each checked on entry.
+
+    A child of the offer who is placed already moves: their open placement ends on `started_on`
+    with REC X1, checked as `placement_end` checks an ending, in the same transaction. `moves`
+    gives, per child (or once for all), {"reason_place_change": a REASON_PLACE_CHANGE code,
+    "ending": "planned" or "unplanned", "note": optional}; an unplanned ending is marked for the
+    unplanned ending meeting. Missing answers are errors at the child's fields
+    (`c<pk>_reason_place_change`, `c<pk>_ending`). Returns the placements made."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
@@ -461,7 +761,9 @@ def placement_start(
     # place at once are served one after the other, the second seeing the first's child there.
     household = _locked_household(offer)
     offer.household = household
-    children = _locked_children(list(offer.children.values_list("pk", flat=True)))
+    pks = list(offer.children.values_list("pk", flat=True))
+    current = open_placements([Child(pk=pk) for pk in pks])
+    children = _locked_children(pks)
     approval = current_approval(offer)
     agreement = agreement_of(offer)
     emergency = bool(emergency)
@@ -472,9 +774,14 @@ def placement_start(
         errors["care_type"] = "Choose the type of care"
     episodes, code_errors = episodes_checked(
         children=children, household=household, care_type=care_type, started_on=started_on,
-        codes=codes,
+        codes=codes, current=current,
     )  # fmt: skip
     errors.update(code_errors)
+    answers, move_errors = moves_checked(
+        user=user, children=children, current=current, moves=moves, started_on=started_on,
+    )  # fmt: skip
+    for field, message in move_errors.items():
+        errors.setdefault(field, message)
     place = place_problem(household, children)
     if place:
         errors["household"] = place
@@ -482,10 +789,11 @@ def placement_start(
         _refuse_if(errors, "The placement cannot start yet", problems=missing)
     _refuse_if(errors)
     emergency = emergency and bool(missing)
+    moved = _end_moves(user, children, current, answers, started_on, request)
     return _placements_make(
         user, offer, household, episodes,
         started_on=started_on, care_type=care_type, emergency=emergency, approval=approval,
-        request=request,
+        request=request, moved=moved,
     )  # fmt: skip
 
 
@@ -537,7 +845,7 @@ def _placements_make(user, offer, household, episodes, **how):
             "placements": [p.pk for p in made], "started_on": how["started_on"].isoformat(),
             "care_type": how["care_type"], "emergency": how["emergency"],
             "referral_placed": whole, "declined_offers": [o.pk for o in declined],
-            "closed_requests": closed_requests,
+            "closed_requests": closed_requests, "ended_placements": how["moved"],
         },
     )  # fmt: skip
     request = how["request"]
@@ -557,7 +865,12 @@ def _placements_make(user, offer, household, episodes, **how):
 def _referral_placed(referral, now):
     """Close the referral when every child of it is placed: True when it was."""
     everyone = set(referral.children.values_list("pk", flat=True))
-    placed = set(Placement.objects.filter(referral=referral).values_list("child_id", flat=True))
+    # Only homes found by the search count: a child in emergency care keeps the referral open.
+    placed = set(
+        Placement.objects.filter(
+            referral=referral, offer__isnull=False, ended_on__isnull=True
+        ).values_list("child_id", flat=True)
+    )
     if not everyone <= placed:
         return False
     referral.status = Status.PLACED
@@ -612,18 +925,22 @@ def _close_requests(referral, offer, declined, *, whole):
     """The referral's requests to the providers whose offers were declined close; once every
     child is placed, so do all the requests still open, each provider told the search is over."""
     told = {o.agency_request_id for o in declined if o.agency_request_id}
-    requests = AgencyRequest.objects.select_for_update().filter(referral=referral)
+    Request = AgencyRequest.Status
+    # Only the requests' rows are locked (not their providers'), in the order of their keys.
+    requests = AgencyRequest.objects.select_for_update(of=("self",)).filter(referral=referral)
     if not whole:
         requests = requests.filter(pk__in=told)
-    open_ones = list(
-        requests.filter(
-            status__in=(AgencyRequest.Status.SENT, AgencyRequest.Status.OFFERED)
-        ).select_related("provider")
-    )
+    # Once every child is placed, those that answered with no offer close too (untold: they
+    # expect nothing more), so that the agencies see nothing more of the children.
+    closing = (Request.SENT, Request.OFFERED, *((Request.NO_OFFER,) if whole else ()))
+    open_ones = list(requests.filter(status__in=closing).select_related("provider").order_by("pk"))
     for agency_request in open_ones:
-        agency_request.status = AgencyRequest.Status.CLOSED
+        answered_none = agency_request.status == Request.NO_OFFER
+        agency_request.status = Request.CLOSED
         agency_request.version += 1
         agency_request.save(update_fields=["status", "version"])
+        if answered_none:
+            continue
         if agency_request.pk not in told and agency_request.pk != offer.agency_request_id:
             email_queue_to(
                 addresses=_provider_addresses(agency_request.provider),
@@ -656,7 +973,7 @@ def _ask_retrospectively(user, offer, approval, due):
         return
     if approval is not None and approval.weekly_cost == offer.weekly_cost:
         if approval.status == Approval.PENDING:
-            approval = CostApproval.objects.select_for_update().get(pk=approval.pk)
+            approval = CostApproval.objects.select_for_update(of=("self",)).get(pk=approval.pk)
             approval.retrospective = True
             approval.version += 1
             approval.save(update_fields=["retrospective", "version"])
@@ -723,30 +1040,42 @@ def _open_tasks(referral, placement, policy, *, agency):
         )  # fmt: skip
 
 
+def emergency_recorded(referral):
+    """Whether the referral's emergency booking is recorded as a placement of every child."""
+    children = set(referral.children.values_list("pk", flat=True))
+    placed = set(
+        Placement.objects.filter(
+            referral=referral, offer__isnull=True, household_id=referral.emergency_household_id,
+            ended_on__isnull=True,
+        ).values_list("child_id", flat=True)
+    )  # fmt: skip
+    return bool(children) and children <= placed
+
+
 @transaction.atomic
 def emergency_placement_start(
-    *, user, referral, started_on, codes=None, care_type="emergency", request=None
+    *, user, referral, started_on, codes=None, care_type="emergency", moves=None, request=None
 ):
     """Record as a placement the emergency booking of an urgent referral (the emergency carers
     the placements team booked while the search goes on): one episode per child with the booked
     household, the booking's places now taken by the children living there. The referral stays
-    open: the search for a longer-term home goes on. Returns the placements made."""
+    open: the search for a longer-term home goes on. A child placed already moves, as in
+    `placement_start` (`moves`). Returns the placements made."""
     referral = _locked(referral)
     policy = referral.authority.policy
-    roles = roles_of(user, referral.authority_id)
-    if not (
-        Role.PLACEMENTS_OFFICER in roles
-        or permissions.search_permissions.is_childs_social_worker(user, referral, policy)
-    ):
-        raise ActionNotAllowed(f"Only {permissions.STARTERS} can start the placement")
-    if referral.emergency_household_id is None or referral.emergency_ended_at is not None:
-        raise ActionNotAllowed("No emergency carers are booked for this referral")
+    refusal = permissions.why_not_start_emergency(user, referral, policy)
+    if refusal is not None:
+        raise ActionNotAllowed(refusal)
+    if emergency_recorded(referral):
+        raise ActionNotAllowed("The emergency placement is already recorded")
     household = (
         Household.objects.select_for_update(of=("self",))
         .select_related("provider")
         .get(pk=referral.emergency_household_id)
     )
-    children = _locked_children(list(referral.children.values_list("pk", flat=True)))
+    pks = list(referral.children.values_list("pk", flat=True))
+    current = open_placements([Child(pk=pk) for pk in pks])
+    children = _locked_children(pks)
     errors = {}
     if care_type not in PLACEMENT_TYPES:
         errors["care_type"] = "Choose the type of care"
@@ -754,13 +1083,19 @@ def emergency_placement_start(
         errors["household"] = f"{household.name} are {household.get_status_display().lower()}"
     episodes, code_errors = episodes_checked(
         children=children, household=household, care_type=care_type, started_on=started_on,
-        codes=codes,
+        codes=codes, current=current,
     )  # fmt: skip
     errors.update(code_errors)
+    answers, move_errors = moves_checked(
+        user=user, children=children, current=current, moves=moves, started_on=started_on,
+    )  # fmt: skip
+    for field, message in move_errors.items():
+        errors.setdefault(field, message)
     place = place_problem(household, children)
     if place:
         errors["household"] = place
     _refuse_if(errors)
+    moved = _end_moves(user, children, current, answers, started_on, request)
     made = []
     for child, child_codes in episodes:
         made.append(
@@ -789,6 +1124,7 @@ def emergency_placement_start(
             "household": household.reference, "household_name": household.name,
             "household_id": household.pk, "children": [p.child.full_name for p in made],
             "placements": [p.pk for p in made], "started_on": started_on.isoformat(),
+            "ended_placements": moved,
         },
     )  # fmt: skip
     _audit(user, "referral", referral, referral.authority, "emergency placement started", request)
@@ -905,43 +1241,8 @@ def placement_end(
         missing="Say what happened" if ending == Placement.Ending.UNPLANNED else None,
     )  # fmt: skip
     _refuse_if(errors)
-    placement.ended_on, placement.ending = ended_on, ending
-    placement.reason_ceased, placement.reason_place_change = reason_ceased, reason_place_change
-    placement.ending_note, placement.ended_by, placement.ended_at = note, user, timezone.now()
-    placement.needs_ending_meeting = ending == Placement.Ending.UNPLANNED
-    placement.version += 1
-    placement.save()
     child = Child.objects.select_for_update(of=("self",)).get(pk=placement.child_id)
-    if child.placed_with_id == placement.household_id:
-        child.placed_with = None
-        child.version += 1
-        child.save(update_fields=["placed_with", "version", "updated_at"])
-    WorkItem.objects.filter(
-        key=placement_key(placement), closed_at__isnull=True,
-        kind__in=[kind for kind, _rule, _doing in TASKS],
-    ).update(closed_at=timezone.now(), closed_by=user)  # fmt: skip
-    if placement.referral is not None:
-        record_event(
-            referral=placement.referral, action="placement_ended", by=user, comment=note,
-            role=_roles_words(
-                user, placement.authority_id,
-                {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.PLACEMENTS_OFFICER},
-            ),
-            detail={
-                "placement": placement.pk, "child": child.full_name,
-                "household": placement.household.reference,
-                "household_name": placement.household.name,
-                "household_id": placement.household_id, "ended_on": ended_on.isoformat(),
-                "ending": ending, "reason_ceased": reason_ceased,
-                "reason_place_change": reason_place_change,
-            },
-        )  # fmt: skip
-    _audit(
-        user, "child", child, placement.authority,
-        f"placement {placement.pk} ended ({ending}, {reason_ceased})", request,
+    return _end_write(
+        user, placement, child, ended_on=ended_on, ending=ending, reason_ceased=reason_ceased,
+        reason_place_change=reason_place_change, note=note, request=request,
     )  # fmt: skip
-    _audit(
-        user, "household", placement.household, placement.household.provider,
-        f"placement {placement.pk} of child {child.pk} ended", request,
-    )  # fmt: skip
-    return placement

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.portal.selectors import ANSWERABLE, LIVE, MATCHED
+from hearth.portal.selectors import ANSWERABLE, LIVE, MATCHED, offer_ended
 from hearth.referrals.models import Status
 from hearth.search.models import AgencyRequest, Offer
 from hearth.web.presenters import age, date_time, long_date, money
@@ -43,21 +43,31 @@ def _ages(children, today):
     return "".join(ages)
 
 
+def request_status(agency_request, offers=None):
+    """(words, colour) of the request as the agency and the council read it: its status, or, once
+    none of the agency's offers stands, what became of the last one (`selectors.offer_ended`)."""
+    ended = offer_ended(agency_request, offers)
+    if ended is not None:
+        return ended
+    return agency_request.get_status_display(), REQUEST_COLOURS.get(agency_request.status, "grey")
+
+
 def request_row(agency_request, *, today, now):
-    """One line of the portal's list. A request closed without this agency's match shows only
-    that it is closed."""
+    """One line of the portal's list (the request from `selectors.portal_requests`). A request
+    closed without this agency's match shows only that it is closed."""
     referral = agency_request.referral
     closed = agency_request.status == AgencyRequest.Status.CLOSED and not getattr(
         agency_request, "matched_here", False
     )
     waiting = agency_request.status == AgencyRequest.Status.SENT
+    status, colour = request_status(agency_request)
     row = {
         "number": agency_request.pk,
         "url": reverse("portal_request", args=[agency_request.pk]),
         "council": referral.authority.name,
         "sent": long_date(timezone.localtime(agency_request.sent_at).date()),
-        "status": agency_request.get_status_display(),
-        "colour": REQUEST_COLOURS.get(agency_request.status, "grey"),
+        "status": status,
+        "colour": colour,
         "answer_due": date_time(agency_request.answer_due_at) if waiting else "",
         "overdue": waiting and agency_request.answer_due_at < now,
         "closed": closed,
@@ -74,10 +84,12 @@ def request_row(agency_request, *, today, now):
     return row
 
 
-def offer_row(offer, *, matched):
-    """One of the agency's offers on a request, with whether its terms may still change."""
+def offer_row(offer, *, named):
+    """One of the agency's offers on a request, with whether its terms may still change. Its
+    children are named only when every one is among `named` (the pks of the children in the
+    agency's matched offers, `selectors.named_children`)."""
     children = list(offer.children.all())
-    if matched:
+    if children and all(child.pk in named for child in children):
         names = [child.preferred_name or child.first_name for child in children]
         for_whom = ", ".join(names)
     else:

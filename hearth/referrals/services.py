@@ -444,22 +444,26 @@ def _start_searches(referral):
 def _withdraw(*, user, referral, data, policy):
     """Every open item of the referral closes, and so does every carers' offer still open or
     agreed: the questions asked about it can no longer be answered."""
-    from hearth.search.models import Offer  # the search builds on referrals: imported late
+    # The search and the placements build on referrals: imported late.
+    from hearth.placements.services import on_referral_withdrawn
+    from hearth.search.models import Offer
 
     items_close(referral=referral, by=user)
     referral.closed_at = timezone.now()
+    set_aside = on_referral_withdrawn(referral=referral, by=user)
+    detail = {"set_aside_approvals": set_aside} if set_aside else {}
     live = Offer.objects.filter(
         referral=referral, status__in=(Offer.Status.OPEN, Offer.Status.AGREED)
     )
     closed = sorted(live.values_list("pk", flat=True))
     if not closed:
-        return {}
+        return detail
     Offer.objects.filter(pk__in=closed).update(
         status=Offer.Status.CLOSED,
         decision_reason="The referral was withdrawn",
         version=F("version") + 1,
     )
-    return {"closed_offers": closed}
+    return {**detail, "closed_offers": closed}
 
 
 def _request_comments(*, user, referral, data, policy):

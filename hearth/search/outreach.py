@@ -45,6 +45,7 @@ from hearth.core.models import Contract, Organisation
 from hearth.core.services import PROVIDER_SERVICES
 from hearth.people.selectors import provider_vacancies, with_contracts
 from hearth.people.vocabulary import PLACEMENT_TYPES
+from hearth.portal.selectors import offer_ended, with_offer_state
 from hearth.referrals import workflow
 from hearth.referrals.models import Referral, Status
 from hearth.referrals.services import (
@@ -83,6 +84,7 @@ REQUEST_TAGS = {
     AgencyRequest.Status.CLOSED: "grey",
 }
 WITHDRAWABLE = (AgencyRequest.Status.SENT, AgencyRequest.Status.OFFERED)
+MATCHED_OFFER = (Offer.Status.MATCHED, Offer.Status.PLACED)
 SEEN_STATUSES = (Status.SEARCHING, Status.MATCHED, Status.PLACED)
 MEETING_YEARS = 1  # a referral meeting is dated within a year either side of today
 
@@ -325,9 +327,10 @@ class Candidate:
 
 
 def requests_sent(referral):
-    """The referral's requests to providers, oldest first, with the provider and the sender."""
+    """The referral's requests to providers, oldest first, with the provider, the sender and the
+    state of the provider's offers (`hearth.portal.selectors.with_offer_state`)."""
     return list(
-        AgencyRequest.objects.filter(referral=referral)
+        with_offer_state(AgencyRequest.objects.filter(referral=referral))
         .select_related("provider", "sent_by", "withdrawn_by")
         .order_by("sent_at", "pk")
     )
@@ -377,16 +380,32 @@ def overdue(agency_request, now=None):
     return agency_request.status == AgencyRequest.Status.SENT and now > agency_request.answer_due_at
 
 
+def request_status(agency_request, now=None):
+    """(words, colour) of a request (from `requests_sent`): not answered in time, its status, or,
+    once none of the provider's offers stands, what became of the last one ("Offer expired")."""
+    if overdue(agency_request, now):
+        return "Not answered in time", "red"
+    ended = offer_ended(agency_request)
+    if ended is not None:
+        return ended
+    return agency_request.get_status_display(), REQUEST_TAGS[agency_request.status]
+
+
 def request_row(agency_request, user, referral, now=None):
-    """One request as the screens show it."""
-    late = overdue(agency_request, now)
+    """One request (from `requests_sent`) as the screens show it. The referral is not withdrawn
+    from a provider whose carers are matched with the children."""
+    status, colour = request_status(agency_request, now)
+    matched = getattr(agency_request, "matched_here", None)
+    if matched is None:
+        matched = agency_request.offers.filter(status__in=MATCHED_OFFER).exists()
+    withdrawable = not matched and may("withdraw", user, referral, agency_request)
     return {
         "request": agency_request,
         "provider": agency_request.provider.name,
         "provider_url": reverse("provider", args=[agency_request.provider_id]),
         "contract": CONTRACT_LABELS.get(agency_request.contract_status, "No contract"),
-        "status": "Not answered in time" if late else agency_request.get_status_display(),
-        "colour": "red" if late else REQUEST_TAGS[agency_request.status],
+        "status": status,
+        "colour": colour,
         "sent": date_time(agency_request.sent_at),
         "sent_by": agency_request.sent_by.display_name,
         "answer_due": date_time(agency_request.answer_due_at),
@@ -395,7 +414,7 @@ def request_row(agency_request, user, referral, now=None):
         "withdrawn_reason": agency_request.withdrawn_reason,
         "contact_url": reverse("agency_contact", args=[referral.pk, agency_request.provider_id]),
         "withdraw_url": reverse("agency_request_withdraw", args=[referral.pk, agency_request.pk])
-        if may("withdraw", user, referral, agency_request)
+        if withdrawable
         else None,
     }
 
@@ -422,6 +441,7 @@ def referral_panel(user, referral):
     now = timezone.now()
     requests = requests_sent(referral)
     counts = Counter(r.status for r in requests)
+    ended = sum(1 for r in requests if offer_ended(r) is not None)
     return {
         "state": referral.get_agency_search_display(),
         "url": reverse("agency_search", args=[referral.pk]),
@@ -430,7 +450,8 @@ def referral_panel(user, referral):
             "sent": len(requests),
             "waiting": counts[AgencyRequest.Status.SENT],
             "overdue": sum(1 for r in requests if overdue(r, now)),
-            "offered": counts[AgencyRequest.Status.OFFERED],
+            "offered": counts[AgencyRequest.Status.OFFERED] - ended,
+            "offer_ended": ended,
             "no_offer": counts[AgencyRequest.Status.NO_OFFER],
             "withdrawn": counts[AgencyRequest.Status.WITHDRAWN],
         },
@@ -633,6 +654,19 @@ def _agency_search_follows_offers(referral):
         _save_referral(referral, "agency_search")
 
 
+def _matched_words(provider_name, offer_status):
+    """Why a referral is not withdrawn from a provider whose carers are matched (or placed)."""
+    if offer_status == Offer.Status.PLACED:
+        return (
+            f"The children live with {provider_name}'s carers: the referral cannot be withdrawn "
+            "from them"
+        )
+    return (
+        f"{provider_name}'s carers are matched with the children: the referral cannot be "
+        "withdrawn from them while the match stands"
+    )
+
+
 @transaction.atomic
 def agency_request_withdraw(*, user, agency_request, reason, expected_version=None, request=None):
     """A search worker withdraws the referral from a provider, with a reason: the provider no
@@ -657,7 +691,12 @@ def agency_request_withdraw(*, user, agency_request, reason, expected_version=No
         .order_by("pk")
     )
     agreed = [o for o in offers if o.status == Offer.Status.AGREED]
-    if agreed:
+    matched = agency_request.offers.filter(status__in=MATCHED_OFFER).order_by("pk").first()
+    if matched is not None:
+        # The agency's carers are matched with the children (or the children live with them):
+        # withdrawing would take from the agency its own match and its placement agreement.
+        errors["reason"] = _matched_words(agency_request.provider.name, matched.status)
+    elif agreed:
         errors["reason"] = (
             f"The social worker agreed {agency_request.provider.name}'s offer: record that the "
             "offer is withdrawn first"

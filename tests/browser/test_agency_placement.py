@@ -19,7 +19,7 @@ from tests.browser.personas import (
     SENIOR_MANAGER,
     agency_user,
 )
-from tests.browser.test_in_house_search import _button, _radio, _to_searching
+from tests.browser.test_in_house_search import _answer_the_move, _button, _radio, _to_searching
 from tests.browser.test_referral_walk import _fill_date, _status_tag, _success, _tray_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -185,6 +185,7 @@ def test_an_agency_offer_made_on_the_portal_becomes_a_placement(open_page):
     expect(placements.get_by_role("heading", level=1)).to_have_text("Start the placement")
     _fill_date(placements, "Date the placement starts", date.today())
     _radio(placements, "Type of care", "Short-term")
+    _answer_the_move(placements)
     assert_accessible(placements)
     _button(placements, "Start the placement").click()
     expect(_success(placements)).to_be_visible()

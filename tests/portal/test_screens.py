@@ -354,3 +354,121 @@ def test_a_request_closed_once_the_children_moved_in_stays_whole(
     child = agreed_portal_request.referral.children.get()
     assert child.first_name in shown and "This referral is closed" not in shown
     assert "Download the agreement" in shown
+
+
+# What the review found ------------------------------------------------------------------------------
+
+
+def test_only_the_children_of_the_agencys_matched_offer_are_named(
+    client, agency_user, sent, wigan, zebedee, portal_household
+):
+    from hearth.portal.services import agency_offer_make
+    from tests.fixtures.portal import offer_terms
+
+    sister = ChildFactory(
+        authority=wigan, first_name="Ysolde", social_worker=zebedee.social_worker,
+        date_of_birth=date(2016, 2, 1), school_postcode="BL1 1AA",
+    )  # fmt: skip
+    sent.referral.children.add(sister)
+    offer = agency_offer_make(
+        user=agency_user, agency_request=sent, **offer_terms(portal_household, children=[zebedee])
+    )
+    Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.MATCHED)
+    client.force_login(agency_user)
+
+    shown = page(client.get(request_url(sent)))
+
+    assert NAME in shown and "WN5" in shown
+    assert "Ysolde" not in shown and "BL1" not in shown
+    assert "Child 2" in shown
+
+
+def test_the_councils_message_is_shown_with_the_referral(client, agency_user, sent):
+    AgencyRequest.objects.filter(pk=sent.pk).update(
+        message="Please ring Priya on the duty line before you offer."
+    )
+    client.force_login(agency_user)
+
+    shown = page(client.get(request_url(sent)))
+
+    assert "The council's message" in shown
+    assert "Please ring Priya on the duty line before you offer." in shown
+
+
+def test_the_agencys_reading_is_logged_for_the_council(client, agency_user, sent, wigan):
+    client.force_login(agency_user)
+
+    client.get(request_url(sent))
+
+    read = AuditEvent.objects.get(
+        action=AuditEvent.Action.VIEW, record_type="agency_request", record_id=str(sent.pk)
+    )
+    assert read.organisation == wigan and read.user == agency_user
+    assert "Northern Fostering" in read.detail
+
+
+def test_downloading_the_agreement_is_logged_as_reading_the_children(
+    client, agency_user, agreed_portal_request
+):
+    client.force_login(agency_user)
+
+    response = client.get(reverse("portal_agreement", args=[agreed_portal_request.pk]))
+
+    assert response.status_code == 200
+    (read,) = AuditEvent.objects.filter(
+        action=AuditEvent.Action.LIST, record_type="child", detail__contains="placement agreement"
+    )
+    assert read.user == agency_user and read.detail.startswith("1 shown on")
+
+
+def test_an_agreement_issued_for_an_earlier_cost_is_not_shared(
+    client, agency_user, agreed_portal_request
+):
+    from decimal import Decimal
+
+    Offer.objects.filter(agency_request=agreed_portal_request).update(weekly_cost=Decimal("990.00"))
+    client.force_login(agency_user)
+
+    shown = page(client.get(request_url(agreed_portal_request)))
+    response = client.get(reverse("portal_agreement", args=[agreed_portal_request.pk]))
+
+    assert "Download the agreement" not in shown
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "ended, words",
+    [(Offer.Status.EXPIRED, "Offer expired"), (Offer.Status.DECLINED, "Offer declined")],
+)
+def test_a_request_whose_offer_ended_says_so_and_takes_a_new_offer(
+    client, agency_user, portal_offer, ended, words
+):
+    agency_request = portal_offer.agency_request
+    Offer.objects.filter(pk=portal_offer.pk).update(status=ended, decision_reason="Too far.")
+    client.force_login(agency_user)
+
+    listed = page(client.get(reverse("portal")))
+    shown = page(client.get(request_url(agency_request)))
+
+    assert words in listed and "Offer made" not in listed
+    assert words in shown and "Offer made" not in shown
+    assert reverse("portal_offer", args=[agency_request.pk]) in shown
+    assert client.get(reverse("portal_offer", args=[agency_request.pk])).status_code == 200
+
+
+def test_a_request_with_a_new_offer_after_one_expired_is_offered_again(
+    client, agency_user, portal_offer, portal_household
+):
+    from hearth.portal.services import agency_offer_make
+    from tests.fixtures.portal import offer_terms
+
+    Offer.objects.filter(pk=portal_offer.pk).update(status=Offer.Status.EXPIRED)
+    agency_offer_make(
+        user=agency_user, agency_request=portal_offer.agency_request,
+        **offer_terms(portal_household),
+    )  # fmt: skip
+    client.force_login(agency_user)
+
+    listed = page(client.get(reverse("portal")))
+
+    assert "Offer made" in listed and "Offer expired" not in listed

@@ -259,7 +259,9 @@ def test_a_second_household_may_offer_too(agency_user, portal_request, portal_ho
     assert Offer.objects.filter(agency_request=portal_request).count() == 2
 
 
-def test_children_named_in_no_message(agency_user, portal_request, portal_household, wigan):
+def test_an_offer_for_a_child_outside_the_referral_is_refused(
+    agency_user, portal_request, portal_household, wigan
+):
     stranger = ChildFactory(authority=wigan, first_name="Zed")
 
     errors = field_error(

@@ -479,6 +479,26 @@ def test_a_provider_whose_offer_is_agreed_is_not_withdrawn_from(
     assert fresh(sent).status == AgencyRequest.Status.OFFERED
 
 
+@pytest.mark.parametrize(
+    "status, words",
+    [
+        (Offer.Status.MATCHED, "Northern Fostering's carers are matched with the children"),
+        (Offer.Status.PLACED, "The children live with Northern Fostering's carers"),
+    ],
+)
+def test_a_provider_whose_offer_is_matched_or_placed_is_not_withdrawn_from(
+    sent, placements_officer, agency_user, status, words
+):
+    offer = agency_offer(sent, agency_user, status=status)
+    with pytest.raises(ReferralError) as refusal:
+        withdraw(placements_officer, sent)
+    assert refusal.value.field_errors["reason"].startswith(words)
+    assert fresh(sent).status == AgencyRequest.Status.OFFERED
+    assert fresh(offer).status == status
+    (row,) = outreach.referral_panel(placements_officer, sent.referral)["requests"]
+    assert row["withdraw_url"] is None
+
+
 def test_a_withdrawal_needs_a_reason_and_happens_once(sent, placements_officer):
     with pytest.raises(ReferralError) as refusal:
         withdraw(placements_officer, sent, reason="")
@@ -522,3 +542,22 @@ def test_the_panel_counts_the_requests_and_offers_the_social_worker_widening(
 
 def test_the_panel_is_not_for_those_who_do_not_run_or_manage_the_search(virtual_school, referral):
     assert outreach.referral_panel(virtual_school, referral) is None
+
+
+@pytest.mark.parametrize(
+    "ended, words",
+    [(Offer.Status.EXPIRED, "Offer expired"), (Offer.Status.DECLINED, "Offer declined")],
+)
+def test_the_panel_says_when_a_providers_offer_ended(
+    sent, social_worker, agency_user, ended, words
+):
+    offer = agency_offer(sent, agency_user)
+    assert outreach.referral_panel(social_worker, sent.referral)["requests"][0]["status"] == (
+        "Offer made"
+    )
+    Offer.objects.filter(pk=offer.pk).update(status=ended, decision_reason="Too far.")
+
+    panel = outreach.referral_panel(social_worker, sent.referral)
+
+    assert panel["requests"][0]["status"] == words
+    assert (panel["counts"]["offered"], panel["counts"]["offer_ended"]) == (0, 1)

@@ -216,6 +216,9 @@ ACCESS = {
     "placement_start": Check(
         "placements_officer", "outsider", record="matched_referral", records_after=["in_house_match"]
     ),
+    "emergency_placement_start": Check(
+        "placements_officer", "outsider", record="emergency_referral"
+    ),
     "placement": Check("social_worker", "outsider", record="started_placement"),
     "placement_end": Check("social_worker", "outsider", record="started_placement"),
     "costing_confirm": Check("finance_officer", "outsider", record="agency_placement"),

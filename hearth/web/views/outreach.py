@@ -20,6 +20,7 @@ from hearth.accounts.roles import Capability
 from hearth.matching.explain import listed
 from hearth.people.selectors import CONTRACT_FILTERS, provider_contacts
 from hearth.people.vocabulary import PLACEMENT_TYPES
+from hearth.portal.selectors import with_offer_state
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search import outreach, permissions
 from hearth.search.forms import OUT_OF_DATE, SearchForm
@@ -253,8 +254,10 @@ def _agency_request(request, referral, request_pk):
     """One of the referral's requests to providers; another referral's is not found, as if it did
     not exist, and the attempt audited."""
     try:
-        found = referral.agency_requests.select_related("provider", "sent_by").get(
-            pk=int(request_pk)
+        found = (
+            with_offer_state(referral.agency_requests.all())
+            .select_related("provider", "sent_by")
+            .get(pk=int(request_pk))
         )
     except (AgencyRequest.DoesNotExist, ValueError):
         deny(request.user, record_type="agency_request", record_id=request_pk, request=request)
@@ -294,7 +297,7 @@ def agency_request_withdraw(request, pk, request_pk):
         referral,
         agency_request=agency_request,
         row=outreach.request_row(agency_request, request.user, referral),
-        offers=agency_request.status == AgencyRequest.Status.OFFERED,
+        offers=agency_request.offer_standing and not agency_request.matched_here,
         form=form,
     )
     return render(request, "search/outreach/withdraw.html", context)

@@ -26,7 +26,13 @@ from hearth.accounts.access import (
 from hearth.accounts.roles import Capability
 from hearth.people.services import EditConflict
 from hearth.placements import codes, documents, permissions, presenters, selectors, services
-from hearth.placements.forms import CostDecisionForm, CostingForm, EndForm, StartForm
+from hearth.placements.forms import (
+    CostDecisionForm,
+    CostingForm,
+    EmergencyStartForm,
+    EndForm,
+    StartForm,
+)
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search.models import Offer
 from hearth.search.presenters import agency_terms, matching_form_shown, offer_heading
@@ -198,6 +204,32 @@ def _derived(children, household, care_type, started_on):
     }
 
 
+def _children_shown(form, children, household, derived, moving, named):
+    return [
+        {
+            "name": child.full_name,
+            "fields": form.child_fields(child),
+            "move_fields": form.move_fields(child),
+            "moving_from": (
+                moving[child.pk].household.name if named else presenters.UNNAMED
+            ) if child.pk in moving else "",
+            "moving_since": presenters.long_date(moving[child.pk].started_on)
+            if child.pk in moving
+            else "",
+            "derived": [
+                {
+                    "name": codes.NAMES[field],
+                    "code": derived[child.pk][field],
+                    "words": (codes.LISTS.get(field) or {}).get(derived[child.pk][field], ""),
+                }
+                for field in codes.CODE_FIELDS
+            ],
+            "notes": codes.episode_notes(child, household, derived[child.pk]),
+        }
+        for child in children
+    ]  # fmt: skip
+
+
 @requires(Capability.VIEW_CHILDREN, record="referral")
 @require_http_methods(["GET", "POST"])
 def placement_start(request, pk, offer_pk):
@@ -213,9 +245,10 @@ def placement_start(request, pk, offer_pk):
     first_care_type = referral.placement_type or "short_term"
     derived = _derived(children, household, first_care_type, today)
     missing = selectors.approval_problems(offer)
+    moving = selectors.open_placements_of(children)
     form = StartForm(
         _posted(request), children=children, derived=derived, urgent=referral.urgent,
-        initial={"started_on": today, "care_type": first_care_type},
+        moving=moving, initial={"started_on": today, "care_type": first_care_type},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -223,7 +256,7 @@ def placement_start(request, pk, offer_pk):
             made = services.placement_start(
                 user=request.user, offer=offer, started_on=data["started_on"],
                 care_type=data["care_type"], codes=form.codes_changed(derived),
-                emergency=data.get("emergency", False), request=request,
+                emergency=data.get("emergency", False), moves=form.moves(), request=request,
             )  # fmt: skip
         except ActionNotAllowed as refusal:
             return not_allowed(request, referral, str(refusal), detail)
@@ -245,24 +278,75 @@ def placement_start(request, pk, offer_pk):
         "form": form,
         "missing": missing,
         "blocked": bool(missing) and not referral.urgent,
-        "children": [
-            {
-                "name": child.full_name,
-                "fields": form.child_fields(child),
-                "derived": [
-                    {
-                        "name": codes.NAMES[field],
-                        "code": derived[child.pk][field],
-                        "words": (codes.LISTS.get(field) or {}).get(derived[child.pk][field], ""),
-                    }
-                    for field in codes.CODE_FIELDS
-                ],
-                "notes": codes.episode_notes(child, household, derived[child.pk]),
-            }
-            for child in children
-        ],  # fmt: skip
+        "children": _children_shown(
+            form,
+            children,
+            household,
+            derived,
+            moving,
+            presenters.names_households(request.user, referral.authority_id),
+        ),  # fmt: skip
     }
     return render(request, "placements/placement_start.html", context)
+
+
+@requires(Capability.VIEW_CHILDREN, record="referral")
+@require_http_methods(["GET", "POST"])
+def emergency_placement_start(request, pk):
+    """Record an urgent referral's emergency booking as the children's placement."""
+    referral = referral_for_user(request.user, pk, request=request, audit_view=False)
+    prefetch_related_objects([referral], "children")
+    policy = referral.authority.policy
+    detail = f"record the emergency placement of referral {referral.pk}"
+    reason = permissions.why_not_start_emergency(request.user, referral, policy)
+    if reason is None and services.emergency_recorded(referral):
+        reason = "The emergency placement is already recorded"
+    if reason is not None:
+        return not_allowed(request, referral, reason, detail)
+    household = selectors.emergency_household(referral)
+    children = sorted(referral.children.all(), key=lambda child: (child.date_of_birth, child.pk))
+    today = timezone.localdate()
+    derived = _derived(children, household, "emergency", today)
+    moving = selectors.open_placements_of(children)
+    form = EmergencyStartForm(
+        _posted(request), children=children, derived=derived, moving=moving,
+        initial={"started_on": today, "care_type": "emergency"},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.emergency_placement_start(
+                user=request.user, referral=referral, started_on=data["started_on"],
+                care_type=data["care_type"], codes=form.codes_changed(derived),
+                moves=form.moves(), request=request,
+            )  # fmt: skip
+        except ActionNotAllowed as refusal:
+            return not_allowed(request, referral, str(refusal), detail)
+        except ReferralError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                "The emergency placement is recorded"
+                if len(made) == 1
+                else "The emergency placements are recorded",
+            )
+            return redirect("placement", pk=made[0].pk)
+    named = presenters.names_households(request.user, referral.authority_id)
+    _shown(request, referral)
+    if named:
+        audit_shown(request, "household", household, household.provider)
+    audit_names_shown(
+        request, "child", children, f"the emergency placement of referral {referral.pk}"
+    )
+    context = {
+        "referral": referral,
+        "summary": referral_title(referral),
+        "home": household.name if named else presenters.UNNAMED,
+        "form": form,
+        "children": _children_shown(form, children, household, derived, moving, named),
+    }
+    return render(request, "placements/emergency_placement_start.html", context)
 
 
 # The placement --------------------------------------------------------------------------------------
@@ -401,6 +485,11 @@ urlpatterns = [
         "referrals/<int:pk>/offers/<int:offer_pk>/placement/",
         placement_start,
         name="placement_start",
+    ),
+    path(
+        "referrals/<int:pk>/emergency-placement/",
+        emergency_placement_start,
+        name="emergency_placement_start",
     ),
     path("placements/spend/", spend, name="spend"),
     path("placements/<int:pk>/", placement, name="placement"),

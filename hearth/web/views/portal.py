@@ -29,12 +29,13 @@ from hearth.accounts.access import (
 from hearth.accounts.roles import Role
 from hearth.core.deadlines import policy_due_at
 from hearth.people.services import EditConflict
+from hearth.placements.selectors import current_agreement
 from hearth.portal import presenters, selectors, services
 from hearth.portal.forms import NoOfferForm, OfferForm, ReviseForm
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search.permissions import is_search_worker
 from hearth.web.downloads import download
-from hearth.web.editing import audit_list_shown, audit_shown
+from hearth.web.editing import audit_list_shown, audit_names_shown, audit_shown
 from hearth.web.presenters import age
 from hearth.web.refusals import not_allowed
 
@@ -68,13 +69,21 @@ def _portal_refusal(request, agency_request, reason, detail):
 
 
 def _agreement(offers):
-    """The IPA issued for one of the agency's offers, or None."""
+    """The IPA issued for one of the agency's matched (or placed) offers for its weekly cost as it
+    stands and as approved (`hearth.placements.selectors.current_agreement`), or None: an IPA
+    issued for an earlier cost is not the agreement any more."""
     for offer in offers:
-        try:
-            return offer.agreement
-        except ObjectDoesNotExist:
+        if offer.status not in selectors.MATCHED:
             continue
+        agreement = current_agreement(offer)
+        if agreement is not None:
+            return agreement
     return None
+
+
+def _names_shown(request, agency_request, named):
+    """The children the agency reads by name on a page: audited, one row for the list."""
+    audit_names_shown(request, "child", sorted(named), f"agency request {agency_request.pk}")
 
 
 # The agency's referrals --------------------------------------------------------------------------------
@@ -102,15 +111,19 @@ def portal_request(request, pk):
     offers = [] if shown.closed else selectors.request_offers(agency_request)
     for offer in offers:
         offer.referral = agency_request.referral
+    status, colour = presenters.request_status(agency_request, offers)
     context = {
         "agency_request": agency_request,
         "shown": shown,
-        "offers": [presenters.offer_row(offer, matched=shown.matched) for offer in offers],
+        "status": status,
+        "colour": "grey" if shown.closed else colour,
+        "offers": [presenters.offer_row(offer, named=shown.named) for offer in offers],
         "may_offer": not shown.closed and presenters.may_offer(agency_request),
         "may_say_no": not shown.closed and presenters.may_say_no_offer(agency_request, offers),
         "agreement": _agreement(offers) if shown.matched else None,
         "answer_due": agency_request.answer_due_at,
     }
+    _names_shown(request, agency_request, shown.named)
     return render(request, "portal/request.html", context)
 
 
@@ -250,7 +263,7 @@ def portal_offer_revise(request, pk):
     prefetch_related_objects([offer], "children")
     context = {
         "agency_request": agency_request,
-        "offer": presenters.offer_row(offer, matched=selectors.is_matched_with(agency_request)),
+        "offer": presenters.offer_row(offer, named=selectors.named_children(agency_request)),
         "form": form,
     }
     return render(request, "portal/revise.html", context)
@@ -261,12 +274,15 @@ def portal_offer_revise(request, pk):
 def portal_agreement(request, pk):
     """The Individual Placement Agreement for the agency's matched offer, as a PDF."""
     agency_request = agency_request_for_user(request.user, pk, request=request)
-    offers = list(agency_request.offers.filter(status__in=selectors.MATCHED))
+    offers = list(agency_request.offers.filter(status__in=selectors.MATCHED).order_by("pk"))
     agreement = _agreement(offers)
     if agreement is None:
-        raise Http404("No agreement issued")
+        raise Http404("No agreement issued for the cost as it stands")
     from hearth.placements.documents import agreement_pdf
 
+    # The PDF names the children of the agreement's offer: their reading is audited.
+    children = list(agreement.offer.children.all())
+    audit_names_shown(request, "child", children, f"placement agreement {agreement.reference}")
     return download(agreement_pdf(agreement), "application/pdf", f"{agreement.reference}.pdf")
 
 

@@ -252,6 +252,24 @@ def test_the_spend_report_and_its_csv(client, finance_officer, agency_placement)
     assert "Approval tier,Senior manager,1,3500.00" in csv.content.decode("utf-8-sig")
 
 
+def test_someone_in_two_councils_chooses_whose_spend_to_read(
+    client, finance_officer, agency_placement, trafford
+):
+    from hearth.accounts.models import Membership
+    from hearth.accounts.roles import Role
+
+    Membership.objects.create(
+        user=finance_officer, organisation=trafford, role=Role.FINANCE_OFFICER
+    )
+    client.force_login(finance_officer)
+
+    wigan_page = client.get(reverse("spend"), {"council": "E08000010"}).content.decode()
+    assert "£3,500.00" in wigan_page
+    assert f'href="?council={trafford.ons_code}"' in wigan_page
+    trafford_page = client.get(reverse("spend"), {"council": trafford.ons_code}).content.decode()
+    assert "Trafford Council" in trafford_page and "£3,500.00" not in trafford_page
+
+
 def test_the_spend_report_is_not_for_everyone(client, social_worker):
     client.force_login(social_worker)
 

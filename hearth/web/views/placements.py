@@ -446,7 +446,9 @@ def spend(request):
     ]
     if not councils:
         raise Http404("No such page")
-    authority = councils[0]
+    # Someone reading spend for several councils chooses one (?council=ONS code); the first else.
+    chosen = request.GET.get("council", "")
+    authority = next((o for o in councils if o.ons_code == chosen), councils[0])
     as_of = timezone.localdate()
     report = selectors.spend(authority, as_of)
     if request.GET.get("format") == "csv":
@@ -465,6 +467,7 @@ def spend(request):
         "by_provider": presenters.spend_lines(report.by_provider),
         "placements": report.placements,
         "weekly": presenters.money(report.weekly),
+        "councils": councils if len(councils) > 1 else [],
     }
     return render(request, "placements/spend.html", context)
 

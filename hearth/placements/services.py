@@ -48,11 +48,18 @@ from hearth.placements.selectors import (
 )
 from hearth.referrals.models import Referral, Status
 from hearth.referrals.services import (
-    TEXT_LIMIT,
     ActionNotAllowed,
-    ReferralError,
     record_event,
     referral_title,
+)
+from hearth.referrals.services import (
+    clean_text as _text,
+)
+from hearth.referrals.services import (
+    refuse_if as _refuse_if,
+)
+from hearth.referrals.services import (
+    version_number as _version,
 )
 from hearth.search.models import AgencyRequest, Offer
 from hearth.search.services import SEARCH_KINDS, _locked, _locked_offer, offer_key
@@ -94,32 +101,6 @@ def agreement_key(offer):
 def refused_key(offer):
     """The key of the tray items telling that a placed offer's weekly cost was refused."""
     return f"cost_refused:{offer.pk}"
-
-
-def _refuse_if(errors, message="Check what you entered", problems=()):
-    if errors or problems:
-        lines = [*problems, *errors.values()]
-        raise ReferralError(
-            lines[0] if len(lines) == 1 else message, problems=lines, field_errors=errors
-        )
-
-
-def _text(value, field, errors, *, missing=None, name="The text", limit=TEXT_LIMIT):
-    value = "" if value is None else str(value).strip()
-    if missing and not value:
-        errors[field] = missing
-    elif "\x00" in value:
-        errors[field] = f"{name} must not contain the null character"
-    elif len(value) > limit:
-        errors[field] = f"{name} must be {limit:,} characters or fewer"
-    return value
-
-
-def _version(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _money(amount):

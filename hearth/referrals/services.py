@@ -35,6 +35,40 @@ class ActionNotAllowed(Exception):
     """The user may see the referral but may not take this action on it now."""
 
 
+# Checking what a person typed, shared by the services of the search and placements -----------------
+
+
+def refuse_if(errors, message="Check what you entered", problems=()):
+    """Raise ReferralError when there are field `errors` ({field: message}) or other `problems`:
+    one alone is the message, several are summed up by `message`. Nothing has been written."""
+    if errors or problems:
+        lines = [*problems, *errors.values()]
+        raise ReferralError(
+            lines[0] if len(lines) == 1 else message, problems=lines, field_errors=errors
+        )
+
+
+def clean_text(value, field, errors, *, missing=None, name="The text", limit=TEXT_LIMIT):
+    """The text stripped; an error under `field` when it is missing (and `missing` says it is
+    required), too long or holds a null character."""
+    value = "" if value is None else str(value).strip()
+    if missing and not value:
+        errors[field] = missing
+    elif "\x00" in value:
+        errors[field] = f"{name} must not contain the null character"
+    elif len(value) > limit:
+        errors[field] = f"{name} must be {limit:,} characters or fewer"
+    return value
+
+
+def version_number(value):
+    """A version given back by a screen, as a number (-1 when it is not one)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def _audit(user, referral, action, detail, request):
     audit_record(
         user=user, action=action, record_type="referral", record_id=referral.pk,

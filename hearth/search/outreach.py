@@ -49,11 +49,15 @@ from hearth.portal.selectors import offer_ended, with_offer_state
 from hearth.referrals import workflow
 from hearth.referrals.models import Referral, Status
 from hearth.referrals.services import (
-    TEXT_LIMIT,
     ActionNotAllowed,
-    ReferralError,
     record_event,
     referral_title,
+)
+from hearth.referrals.services import (
+    clean_text as _text,
+)
+from hearth.referrals.services import (
+    refuse_if as _refuse_if,
 )
 from hearth.search import permissions
 from hearth.search.models import AgencyRequest, Offer
@@ -195,25 +199,6 @@ def _locked(referral):
         .select_related("authority__policy", "team", "social_worker")
         .get(pk=referral.pk)
     )
-
-
-def _refuse_if(errors, message="Check what you entered"):
-    if errors:
-        problems = list(errors.values())
-        raise ReferralError(
-            problems[0] if len(problems) == 1 else message, problems=problems, field_errors=errors
-        )
-
-
-def _text(value, field, errors, *, missing=None, name="The text", limit=TEXT_LIMIT):
-    value = "" if value is None else str(value).strip()
-    if missing and not value:
-        errors[field] = missing
-    elif "\x00" in value:
-        errors[field] = f"{name} must not contain the null character"
-    elif len(value) > limit:
-        errors[field] = f"{name} must be {limit:,} characters or fewer"
-    return value
 
 
 def _listed(names):

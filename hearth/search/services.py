@@ -41,6 +41,15 @@ from hearth.referrals.services import (
     record_event,
     referral_title,
 )
+from hearth.referrals.services import (
+    clean_text as _text,
+)
+from hearth.referrals.services import (
+    refuse_if as _refuse_if,
+)
+from hearth.referrals.services import (
+    version_number as _version,
+)
 from hearth.search import permissions
 from hearth.search.models import Consultation, MatchingForm, Offer, SiblingSplit
 from hearth.search.selectors import places_held
@@ -104,37 +113,6 @@ def _require(rule, user, record, policy):
     refusal = permissions.why_not(rule, user, record, policy)
     if refusal is not None:
         raise ActionNotAllowed(refusal)
-
-
-def _refuse_if(errors, message="Check what you entered"):
-    if errors:
-        problems = list(errors.values())
-        raise ReferralError(
-            problems[0] if len(problems) == 1 else message,
-            problems=problems,
-            field_errors=errors,
-        )
-
-
-def _text(value, field, errors, *, missing=None, name="The text", limit=TEXT_LIMIT):
-    """The text stripped; an error under `field` when it is missing (and `missing` says it is
-    required), too long or holds a null character."""
-    value = "" if value is None else str(value).strip()
-    if missing and not value:
-        errors[field] = missing
-    elif "\x00" in value:
-        errors[field] = f"{name} must not contain the null character"
-    elif len(value) > limit:
-        errors[field] = f"{name} must be {limit:,} characters or fewer"
-    return value
-
-
-def _version(value):
-    """A version given back by a screen, as a number (-1 when it is not one)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _plural(count, one, many):

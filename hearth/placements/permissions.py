@@ -28,9 +28,10 @@ APPROVER_RANKING = (
 )
 SPEND_ROLES = frozenset({Role.FINANCE_OFFICER, Role.PLACEMENTS_OFFICER, *APPROVER_RANKING})
 STARTERS = "the child's social worker, their team manager or a placements officer"
-# A referral a placement starts from, or an agency cost or IPA is decided on: matched, or placed
-# with a brother or sister still to move. A withdrawn referral has nothing more decided on it.
-REFERRAL_LIVE = (Status.MATCHED, Status.PLACED)
+# A withdrawn referral has nothing more decided on it. Any other referral with a matched offer is
+# live: matched, placed with a brother or sister still to move, or still searching for a brother or
+# sister placed apart (a split) while this offer's children move.
+REFERRAL_OVER = (Status.WITHDRAWN,)
 OFFER_LIVE = (Offer.Status.MATCHED, Offer.Status.PLACED)
 ENDERS = "the child's social worker, their team manager or a placements officer"
 
@@ -75,7 +76,7 @@ def deciding_role(user, approval, authority_id):
 
 
 def _referral_not_live(referral, doing):
-    if referral.status not in REFERRAL_LIVE:
+    if referral.status in REFERRAL_OVER:
         return f"The referral is {referral.get_status_display().lower()}: {doing}"
     return None
 

@@ -413,12 +413,15 @@ def _refused_after_placement(user, referral, offer):
 
 @transaction.atomic
 def on_referral_withdrawn(*, referral, by):
-    """A withdrawn referral's cost approvals still waiting are set aside, saying why, and their
-    tray items close (`hearth.referrals.services` calls this when it withdraws the referral, which
-    it has locked). Returns the approvals set aside."""
+    """A withdrawn referral's cost approvals still waiting for a match not yet placed are set
+    aside, saying why, and their tray items close (`hearth.referrals.services` calls this when it
+    withdraws the referral, which it has locked). An approval asked after an emergency start stays:
+    that child lives there, and the cost is still to be decided. Returns the approvals set aside."""
     pending = list(
         CostApproval.objects.select_for_update(of=("self",))
-        .filter(offer__referral=referral, status=Approval.PENDING)
+        .filter(
+            offer__referral=referral, offer__status=Offer.Status.MATCHED, status=Approval.PENDING
+        )
         .order_by("pk")
     )
     for approval in pending:
@@ -426,7 +429,9 @@ def on_referral_withdrawn(*, referral, by):
         approval.reason = WITHDRAWN
         approval.version += 1
         approval.save(update_fields=["status", "reason", "version"])
-    items_close(referral=referral, by=by, kinds=list(APPROVAL_ITEMS))
+        items_close(
+            referral=referral, by=by, kinds=[Kind.COST_APPROVAL], key=f"offer:{approval.offer_id}"
+        )
     return [approval.pk for approval in pending]
 
 

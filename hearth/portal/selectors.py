@@ -39,6 +39,7 @@ ENDED = {
     Offer.Status.EXPIRED: ("Offer expired", "grey"),
     Offer.Status.DECLINED: ("Offer declined", "red"),
     Offer.Status.WITHDRAWN: ("Offer withdrawn", "grey"),
+    Offer.Status.CLOSED: ("Offer closed: another home was matched", "grey"),
 }
 
 

@@ -159,6 +159,23 @@ def test_withdrawing_sets_aside_the_pending_cost_and_closes_its_tray_item(
     assert not WorkItem.objects.filter(kind="cost_approval", closed_at__isnull=True).exists()
 
 
+def test_withdrawing_keeps_the_cost_still_to_decide_of_a_child_already_living_there(
+    agency_match, pending_cost_approval, social_worker, senior_manager
+):
+    """An approval asked after an emergency start is for a child who lives there: withdrawing the
+    referral (for a brother or sister, say) leaves it to be decided."""
+    Offer.objects.filter(pk=agency_match.pk).update(status=Offer.Status.PLACED)
+    referral = Referral.objects.get(pk=agency_match.referral_id)
+
+    referral_act(
+        user=social_worker, referral=referral, action="withdraw",
+        data={"comment": "Cal is going home to mum."},
+    )  # fmt: skip
+
+    approval = CostApproval.objects.get(pk=pending_cost_approval.pk)
+    assert approval.status == CostApproval.Status.PENDING
+
+
 def test_nothing_is_decided_issued_or_started_on_a_withdrawn_referral(
     agreed_agency_match, placements_officer, senior_manager
 ):
@@ -352,3 +369,31 @@ def test_the_emergency_screen_is_not_for_others(client, emergency_referral, iro)
         reverse("emergency_placement_start", args=[emergency_referral.pk])
     ).status_code in (403, 404)
     assert presenters.referral_panel(iro, emergency_referral) is None
+
+
+def test_brothers_and_sisters_placed_apart_move_while_the_search_goes_on_for_the_others(
+    wigan, household, agency_household, social_worker, placements_officer, team_manager,
+    senior_manager,
+):  # fmt: skip
+    """A split: Amy's homes are matched while the search for Cal goes on (the referral is still
+    searching). Amy's agency cost is decided and her in-house placement starts all the same."""
+    amy = ChildFactory(authority=wigan, social_worker=social_worker, first_name="Amy")
+    cal = ChildFactory(authority=wigan, social_worker=social_worker, first_name="Cal")
+    split = make_referral(amy, cal, status=Status.SEARCHING, placement_type="short_term")
+    in_house = matched_offer(split, household, by=placements_officer, signer=team_manager,
+                             children=[amy])  # fmt: skip
+    [placed] = start(in_house, placements_officer)
+    assert placed.child == amy
+    assert Referral.objects.get(pk=split.pk).status == Status.SEARCHING
+
+    other = make_referral(ChildFactory(authority=wigan, social_worker=social_worker),
+                          ChildFactory(authority=wigan, social_worker=social_worker),
+                          status=Status.SEARCHING, placement_type="short_term")  # fmt: skip
+    first = other.children.order_by("pk").first()
+    agency = matched_offer(other, agency_household, by=placements_officer, signer=team_manager,
+                           weekly_cost=Decimal("3000.00"), children=[first])  # fmt: skip
+    from hearth.placements.services import on_offer_matched
+
+    approval = on_offer_matched(offer=agency, by=team_manager)
+    decided = cost_decide(user=senior_manager, approval=approval, approve=True)
+    assert decided.status == CostApproval.Status.APPROVED

@@ -416,9 +416,16 @@ def test_downloading_the_agreement_is_logged_as_reading_the_children(
 
     assert response.status_code == 200
     (read,) = AuditEvent.objects.filter(
-        action=AuditEvent.Action.LIST, record_type="child", detail__contains="placement agreement"
+        action=AuditEvent.Action.VIEW, record_type="child", detail__contains="placement agreement"
     )
-    assert read.user == agency_user and read.detail.startswith("1 shown on")
+    child = agreed_portal_request.offers.get().children.get()
+    referral = agreed_portal_request.referral
+    assert (read.user, read.record_id, read.organisation) == (
+        agency_user,
+        str(child.pk),
+        referral.authority,
+    )
+    assert read.detail.endswith(f"read by {agreed_portal_request.provider.name}")
 
 
 def test_an_agreement_issued_for_an_earlier_cost_is_not_shared(
@@ -438,7 +445,11 @@ def test_an_agreement_issued_for_an_earlier_cost_is_not_shared(
 
 @pytest.mark.parametrize(
     "ended, words",
-    [(Offer.Status.EXPIRED, "Offer expired"), (Offer.Status.DECLINED, "Offer declined")],
+    [
+        (Offer.Status.EXPIRED, "Offer expired"),
+        (Offer.Status.DECLINED, "Offer declined"),
+        (Offer.Status.CLOSED, "Offer closed: another home was matched"),
+    ],
 )
 def test_a_request_whose_offer_ended_says_so_and_takes_a_new_offer(
     client, agency_user, portal_offer, ended, words

@@ -27,6 +27,8 @@ from hearth.accounts.access import (
     referral_for_user,
 )
 from hearth.accounts.roles import Role
+from hearth.audit.models import AuditEvent
+from hearth.audit.services import audit_record
 from hearth.core.deadlines import policy_due_at
 from hearth.people.services import EditConflict
 from hearth.placements.selectors import current_agreement
@@ -35,7 +37,7 @@ from hearth.portal.forms import NoOfferForm, OfferForm, ReviseForm
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search.permissions import is_search_worker
 from hearth.web.downloads import download
-from hearth.web.editing import audit_list_shown, audit_names_shown, audit_shown
+from hearth.web.editing import audit_list_shown, audit_shown
 from hearth.web.presenters import age
 from hearth.web.refusals import not_allowed
 
@@ -81,9 +83,17 @@ def _agreement(offers):
     return None
 
 
-def _names_shown(request, agency_request, named):
-    """The children the agency reads by name on a page: audited, one row for the list."""
-    audit_names_shown(request, "child", sorted(named), f"agency request {agency_request.pk}")
+def _names_shown(request, agency_request, named, where=None):
+    """The children an agency reads by name (on the request's page, or in the IPA): one read of
+    each child's record, filed under the child's council, so that the council's access log shows
+    which agency read which child."""
+    where = where or f"agency request {agency_request.pk}"
+    for pk in sorted(getattr(child, "pk", child) for child in named):
+        audit_record(
+            user=request.user, action=AuditEvent.Action.VIEW, record_type="child", record_id=pk,
+            organisation=agency_request.referral.authority, request=request,
+            detail=f"{where}, read by {agency_request.provider.name}",
+        )  # fmt: skip
 
 
 # The agency's referrals --------------------------------------------------------------------------------
@@ -282,7 +292,7 @@ def portal_agreement(request, pk):
 
     # The PDF names the children of the agreement's offer: their reading is audited.
     children = list(agreement.offer.children.all())
-    audit_names_shown(request, "child", children, f"placement agreement {agreement.reference}")
+    _names_shown(request, agency_request, children, f"placement agreement {agreement.reference}")
     return download(agreement_pdf(agreement), "application/pdf", f"{agreement.reference}.pdf")
 
 

@@ -131,13 +131,9 @@ def offer_panel(user, offer):
 
 
 def _emergency_recorded(referral, placements):
+    """As `services.emergency_recorded`, from the referral's placements already read."""
     booked = referral.emergency_household_id
-    placed = {
-        p.child_id
-        for p in placements
-        if p.is_open and p.offer_id is None and p.household_id == booked
-    }
-    return {child.pk for child in referral.children.all()} <= placed
+    return any(p.offer_id is None and p.household_id == booked for p in placements)
 
 
 def emergency_start_url(user, referral, placements=None):

@@ -1027,15 +1027,12 @@ def _open_tasks(referral, placement, policy, *, agency):
 
 
 def emergency_recorded(referral):
-    """Whether the referral's emergency booking is recorded as a placement of every child."""
-    children = set(referral.children.values_list("pk", flat=True))
-    placed = set(
-        Placement.objects.filter(
-            referral=referral, offer__isnull=True, household_id=referral.emergency_household_id,
-            ended_on__isnull=True,
-        ).values_list("child_id", flat=True)
-    )  # fmt: skip
-    return bool(children) and children <= placed
+    """Whether the referral's emergency booking is recorded as a placement. It is recorded once,
+    for every child at once: a child who has since moved on (ending that placement) is never
+    moved back by recording it again."""
+    return Placement.objects.filter(
+        referral=referral, offer__isnull=True, household_id=referral.emergency_household_id
+    ).exists()
 
 
 @transaction.atomic

@@ -337,6 +337,11 @@ def places_held(households, *, excluding=()):
             referral__status__in=OPEN_STATUSES,
         )
         .exclude(child__placed_with=F("referral__emergency_household"))
+        # A child who has moved on from the referral's booking (placed from it elsewhere) holds
+        # no place with the emergency carers while a brother or sister stays there.
+        .exclude(
+            child__placements__referral=F("referral"), child__placements__ended_on__isnull=True
+        )
         .exclude(child_id__in=excluded)
         .values_list("referral__emergency_household_id", "child_id")
     )

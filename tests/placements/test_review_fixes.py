@@ -136,6 +136,17 @@ def test_a_sibling_still_in_emergency_care_keeps_the_referral_open(
     start(offer, placements_officer, moves={"reason_place_change": "CARPL", "ending": "planned"})
 
     assert Referral.objects.get(pk=referral.pk).status == Status.MATCHED
+    # The booking is recorded once: it is not offered again, nor recorded again, so Amy is never
+    # moved back; and she holds no place with the emergency carers while Cal stays there.
+    from hearth.search.selectors import places_held
+
+    assert presenters.emergency_start_url(placements_officer, referral) == ""
+    with pytest.raises(ActionNotAllowed):
+        emergency_placement_start(
+            user=placements_officer, referral=referral, started_on=timezone.localdate()
+        )
+    assert Child.objects.get(pk=child.pk).placed_with == new_home
+    assert places_held([household]) == {}
 
 
 # 3. A withdrawn referral ------------------------------------------------------------------------

@@ -551,10 +551,22 @@ def episodes_checked(
 
 def open_placements(children):
     """{child pk: open placement} of the children already placed, locked (their own rows only,
-    in the order of their keys) before the children are: the order `placement_end` takes too."""
+    in the order of their keys) before the children are. Each placement's own referral is locked
+    first, as `placement_end` and `costing_confirm` lock it, so that a move and an ending of the
+    same placement wait for each other instead of deadlocking."""
+    pks = [child.pk for child in children]
+    referral_ids = sorted(
+        set(
+            Placement.objects.filter(
+                child_id__in=pks, ended_on__isnull=True, referral__isnull=False
+            ).values_list("referral_id", flat=True)
+        )
+    )
+    for referral_id in referral_ids:
+        _locked(Referral(pk=referral_id))
     found = (
         Placement.objects.select_for_update(of=("self",))
-        .filter(child_id__in=[child.pk for child in children], ended_on__isnull=True)
+        .filter(child_id__in=pks, ended_on__isnull=True)
         .select_related("child__team", "household__provider", "provider", "authority", "referral")
         .order_by("pk")
     )

@@ -49,17 +49,11 @@ from hearth.placements.selectors import (
 from hearth.referrals.models import Referral, Status
 from hearth.referrals.services import (
     ActionNotAllowed,
+    clean_text,
     record_event,
     referral_title,
-)
-from hearth.referrals.services import (
-    clean_text as _text,
-)
-from hearth.referrals.services import (
-    refuse_if as _refuse_if,
-)
-from hearth.referrals.services import (
-    version_number as _version,
+    refuse_if,
+    version_number,
 )
 from hearth.search.models import AgencyRequest, Offer
 from hearth.search.services import SEARCH_KINDS, _locked, _locked_offer, offer_key
@@ -271,12 +265,14 @@ def cost_decide(*, user, approval, approve, conditions="", reason="", request=No
     errors = {}
     if approve not in (True, False):
         errors["approve"] = "Choose whether you approve the weekly cost"
-    conditions = _text(conditions if approve else "", "conditions", errors, name="The conditions")
-    reason = _text(
+    conditions = clean_text(
+        conditions if approve else "", "conditions", errors, name="The conditions"
+    )
+    reason = clean_text(
         reason if approve is False else "", "reason", errors, name="The reason",
         missing="Say why the weekly cost is refused" if approve is False else None,
     )  # fmt: skip
-    _refuse_if(errors)
+    refuse_if(errors)
     role = permissions.deciding_role(user, approval, referral.authority_id)
     approval.status = Approval.APPROVED if approve else Approval.REFUSED
     approval.decided_by, approval.decided_as, approval.decided_at = user, role, timezone.now()
@@ -623,7 +619,7 @@ def moves_checked(*, user, children, current, moves, started_on, today=None):
                 continue
             prefix = f"{child.full_name}: " if several and child.full_name not in message else ""
             errors[child_field(child, field)] = prefix + message
-        note = _text(given.get("note"), child_field(child, "note"), errors, name="The note")
+        note = clean_text(given.get("note"), child_field(child, "note"), errors, name="The note")
         answers[child.pk] = {
             "reason_place_change": reason,
             "ending": ending,
@@ -759,15 +755,36 @@ def placement_start(
     # place at once are served one after the other, the second seeing the first's child there.
     household = _locked_household(offer)
     offer.household = household
-    pks = list(offer.children.values_list("pk", flat=True))
-    current = open_placements([Child(pk=pk) for pk in pks])
-    children = _locked_children(pks)
     approval = current_approval(offer)
     agreement = agreement_of(offer)
     emergency = bool(emergency)
     missing, errors = _start_problems(
         offer, referral, household, emergency=emergency, approval=approval, agreement=agreement
     )
+    children, current, episodes, answers = _arrivals_checked(
+        user, offer.children.values_list("pk", flat=True), household, errors,
+        care_type=care_type, started_on=started_on, codes=codes, moves=moves,
+    )  # fmt: skip
+    if missing and not emergency:
+        refuse_if(errors, "The placement cannot start yet", problems=missing)
+    refuse_if(errors)
+    emergency = emergency and bool(missing)
+    moved = _end_moves(user, children, current, answers, started_on, request)
+    return _placements_make(
+        user, offer, household, episodes,
+        started_on=started_on, care_type=care_type, emergency=emergency, approval=approval,
+        request=request, moved=moved,
+    )  # fmt: skip
+
+
+def _arrivals_checked(user, pks, household, errors, *, care_type, started_on, codes, moves):
+    """The children moving in (their open placements locked first, then their rows), their
+    episodes' codes and, for a child already placed, the answers about the move, with every
+    problem added to `errors`: the checks a placement from an offer and one from an emergency
+    booking share. Returns (children, current placements, episodes, move answers)."""
+    pks = list(pks)
+    current = open_placements([Child(pk=pk) for pk in pks])
+    children = _locked_children(pks)
     if care_type not in PLACEMENT_TYPES:
         errors["care_type"] = "Choose the type of care"
     episodes, code_errors = episodes_checked(
@@ -783,16 +800,7 @@ def placement_start(
     place = place_problem(household, children)
     if place:
         errors["household"] = place
-    if missing and not emergency:
-        _refuse_if(errors, "The placement cannot start yet", problems=missing)
-    _refuse_if(errors)
-    emergency = emergency and bool(missing)
-    moved = _end_moves(user, children, current, answers, started_on, request)
-    return _placements_make(
-        user, offer, household, episodes,
-        started_on=started_on, care_type=care_type, emergency=emergency, approval=approval,
-        request=request, moved=moved,
-    )  # fmt: skip
+    return children, current, episodes, answers
 
 
 def _placements_make(user, offer, household, episodes, **how):
@@ -1068,28 +1076,14 @@ def emergency_placement_start(
         .select_related("provider")
         .get(pk=referral.emergency_household_id)
     )
-    pks = list(referral.children.values_list("pk", flat=True))
-    current = open_placements([Child(pk=pk) for pk in pks])
-    children = _locked_children(pks)
     errors = {}
-    if care_type not in PLACEMENT_TYPES:
-        errors["care_type"] = "Choose the type of care"
     if household.status not in BOOKABLE:
         errors["household"] = f"{household.name} are {household.get_status_display().lower()}"
-    episodes, code_errors = episodes_checked(
-        children=children, household=household, care_type=care_type, started_on=started_on,
-        codes=codes, current=current,
+    children, current, episodes, answers = _arrivals_checked(
+        user, referral.children.values_list("pk", flat=True), household, errors,
+        care_type=care_type, started_on=started_on, codes=codes, moves=moves,
     )  # fmt: skip
-    errors.update(code_errors)
-    answers, move_errors = moves_checked(
-        user=user, children=children, current=current, moves=moves, started_on=started_on,
-    )  # fmt: skip
-    for field, message in move_errors.items():
-        errors.setdefault(field, message)
-    place = place_problem(household, children)
-    if place:
-        errors["household"] = place
-    _refuse_if(errors)
+    refuse_if(errors)
     moved = _end_moves(user, children, current, answers, started_on, request)
     made = []
     for child, child_codes in episodes:
@@ -1162,7 +1156,7 @@ def costing_confirm(*, user, placement, finance_reference, request=None):
         raise ActionNotAllowed(refusal)
     approval = approval_for_placement(placement)
     errors = {}
-    finance_reference = _text(
+    finance_reference = clean_text(
         finance_reference, "finance_reference", errors, name="The finance reference",
         missing="Enter the finance system's reference for the costing", limit=40,
     )  # fmt: skip
@@ -1171,7 +1165,7 @@ def costing_confirm(*, user, placement, finance_reference, request=None):
             f"The weekly cost of {_money(placement.weekly_cost)} is not approved yet: the "
             "costing is confirmed once it is"
         )
-    _refuse_if(errors)
+    refuse_if(errors)
     costing = Costing.objects.create(
         placement=placement, weekly_cost=placement.weekly_cost, starts_on=placement.started_on,
         approval=approval, approval_role=approval.required_role,
@@ -1223,7 +1217,7 @@ def placement_end(
     refusal = permissions.why_not_end(user, placement)
     if refusal is not None:
         raise ActionNotAllowed(refusal)
-    if _version(expected_version) != placement.version:
+    if version_number(expected_version) != placement.version:
         raise EditConflict("Someone else changed the placement after you opened it")
     reason_ceased = (reason_ceased or "").strip().upper()
     reason_place_change = (reason_place_change or "").strip().upper()
@@ -1231,11 +1225,11 @@ def placement_end(
         placement=placement, ended_on=ended_on, ending=ending, reason_ceased=reason_ceased,
         reason_place_change=reason_place_change, today=timezone.localdate(),
     )  # fmt: skip
-    note = _text(
+    note = clean_text(
         note, "note", errors, name="The note",
         missing="Say what happened" if ending == Placement.Ending.UNPLANNED else None,
     )  # fmt: skip
-    _refuse_if(errors)
+    refuse_if(errors)
     child = Child.objects.select_for_update(of=("self",)).get(pk=placement.child_id)
     return _end_write(
         user, placement, child, ended_on=ended_on, ending=ending, reason_ceased=reason_ceased,

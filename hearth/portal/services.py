@@ -29,7 +29,16 @@ from hearth.people.models import Child, Household
 from hearth.people.services import EditConflict
 from hearth.portal.selectors import ANSWERABLE, LIVE
 from hearth.referrals.models import Referral, Status
-from hearth.referrals.services import ActionNotAllowed, record_event, referral_title
+from hearth.referrals.services import (
+    ActionNotAllowed,
+    audit_household_change,
+    audit_referral_change,
+    clean_text,
+    record_event,
+    referral_title,
+    refuse_if,
+    version_number,
+)
 from hearth.search.models import AgencyRequest, Offer
 from hearth.search.permissions import SEARCH_ROLES, is_search_worker
 from hearth.search.selectors import places_held
@@ -38,9 +47,6 @@ from hearth.search.services import (
     _follow_offers,
     _locked,
     _locked_offer,
-    _refuse_if,
-    _text,
-    _version,
     offer_key,
 )
 from hearth.trays.models import WorkItem
@@ -230,20 +236,6 @@ def _offer_detail(offer, agency_request):
     }
 
 
-def _audit(user, referral, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="referral",
-        record_id=referral.pk, organisation=referral.authority, request=request, detail=detail,
-    )  # fmt: skip
-
-
-def _audit_household(user, household, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="household",
-        record_id=household.pk, organisation=household.provider, request=request, detail=detail,
-    )  # fmt: skip
-
-
 def _agency_addresses(provider):
     """The agency's own address, its contacts' who receive referrals, and its staff's in Hearth."""
     members = Membership.objects.filter(organisation=provider, role=Role.AGENCY_USER)
@@ -300,21 +292,21 @@ def agency_offer_make(
             errors["household"] = problem
     available_from = _start_date(available_from, errors, timezone.localdate())
     weekly_cost = clean_weekly_cost(weekly_cost, errors)
-    cost_covers = _text(
+    cost_covers = clean_text(
         cost_covers, "cost_covers", errors, name="What the cost covers",
         missing="Say what the weekly cost covers",
     )  # fmt: skip
-    carer_profile = _text(
+    carer_profile = clean_text(
         carer_profile, "carer_profile", errors, name="The carers' profile",
         missing="Describe the carers: their experience, training and household",
     )  # fmt: skip
-    ofsted_details = _text(
+    ofsted_details = clean_text(
         ofsted_details, "ofsted_details", errors, name="The Ofsted details",
         missing="Give the agency's latest Ofsted inspection: its judgement and date",
     )  # fmt: skip
-    references = _text(references, "references", errors, name="The references")
+    references = clean_text(references, "references", errors, name="The references")
     expires_at = _expiry(expires_at, errors, now, policy)
-    _refuse_if(errors)
+    refuse_if(errors)
     offer = Offer.objects.create(
         referral=referral, household=household, source=Offer.Source.AGENCY,
         status=Offer.Status.OPEN, available_from=available_from, made_by=user,
@@ -335,8 +327,10 @@ def agency_offer_make(
         detail={**_offer_detail(offer, agency_request), "on_behalf": bool(on_behalf)},
         role=_role(user, agency_request, on_behalf),
     )  # fmt: skip
-    _audit(user, referral, f"agency offer {offer.pk} from {agency_request.provider}", request)
-    _audit_household(user, household, f"offer {offer.pk} on referral {referral.pk}", request)
+    audit_referral_change(
+        user, referral, f"agency offer {offer.pk} from {agency_request.provider}", request
+    )
+    audit_household_change(user, household, f"offer {offer.pk} on referral {referral.pk}", request)
     return offer
 
 
@@ -374,11 +368,11 @@ def agency_no_offer(*, user, agency_request, reason, request=None):
             "You cannot say there is no home to offer now: an offer of yours is still standing"
         )
     errors = {}
-    reason = _text(
+    reason = clean_text(
         reason, "reason", errors, name="The reason",
         missing="Say why there is no home to offer",
     )  # fmt: skip
-    _refuse_if(errors)
+    refuse_if(errors)
     agency_request.status = AgencyRequest.Status.NO_OFFER
     agency_request.answer = reason
     agency_request.answered_by, agency_request.answered_at = user, timezone.now()
@@ -393,7 +387,7 @@ def agency_no_offer(*, user, agency_request, reason, request=None):
         },
         role=_role(user, agency_request, on_behalf),
     )  # fmt: skip
-    _audit(user, referral, f"no offer from {agency_request.provider}", request)
+    audit_referral_change(user, referral, f"no offer from {agency_request.provider}", request)
     return agency_request
 
 
@@ -423,11 +417,11 @@ def agency_offer_revise(
         raise ActionNotAllowed(
             f"You cannot change the offer now: it is {offer.get_status_display().lower()}"
         )
-    if _version(expected_version) != offer.version:
+    if version_number(expected_version) != offer.version:
         raise EditConflict("Someone else changed the offer after you opened it")
     errors = {}
     weekly_cost = clean_weekly_cost(weekly_cost, errors)
-    cost_covers = _text(
+    cost_covers = clean_text(
         cost_covers, "cost_covers", errors, name="What the cost covers",
         missing="Say what the weekly cost covers",
     )  # fmt: skip
@@ -435,7 +429,7 @@ def agency_offer_revise(
         expires_at = offer.expires_at
     else:
         expires_at = _expiry(expires_at, errors, timezone.now(), referral.authority.policy)
-    _refuse_if(errors)
+    refuse_if(errors)
     before = {
         "weekly_cost": offer.weekly_cost, "cost_covers": offer.cost_covers,
         "expires_at": offer.expires_at,
@@ -466,7 +460,9 @@ def agency_offer_revise(
         },
         role=Role.AGENCY_USER,
     )  # fmt: skip
-    _audit(user, referral, f"agency offer {offer.pk} changed: {', '.join(changed)}", request)
+    audit_referral_change(
+        user, referral, f"agency offer {offer.pk} changed: {', '.join(changed)}", request
+    )
     return offer
 
 

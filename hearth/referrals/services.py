@@ -76,6 +76,20 @@ def _audit(user, referral, action, detail, request):
     )  # fmt: skip
 
 
+def audit_referral_change(user, referral, detail, request):
+    """A change to a referral (or to what hangs on it: offers, requests), audited in the change's
+    transaction under the referral's council."""
+    _audit(user, referral, AuditEvent.Action.UPDATE, detail, request)
+
+
+def audit_household_change(user, household, detail, request):
+    """A change touching a household's record, audited under the council or agency owning it."""
+    audit_record(
+        user=user, action=AuditEvent.Action.UPDATE, record_type="household",
+        record_id=household.pk, organisation=household.provider, request=request, detail=detail,
+    )  # fmt: skip
+
+
 def _record(referral, *, action, by, from_status, comment="", detail=None, role=""):
     return ReferralEvent.objects.create(
         referral=referral, action=action, from_status=from_status, to_status=referral.status,

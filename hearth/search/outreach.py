@@ -50,14 +50,11 @@ from hearth.referrals import workflow
 from hearth.referrals.models import Referral, Status
 from hearth.referrals.services import (
     ActionNotAllowed,
+    audit_referral_change,
+    clean_text,
     record_event,
     referral_title,
-)
-from hearth.referrals.services import (
-    clean_text as _text,
-)
-from hearth.referrals.services import (
-    refuse_if as _refuse_if,
+    refuse_if,
 )
 from hearth.search import permissions
 from hearth.search.models import AgencyRequest, Offer
@@ -214,13 +211,6 @@ def _search_roles(user, referral):
 def _save_referral(referral, *fields):
     referral.version += 1
     referral.save(update_fields=[*fields, "version", "updated_at"])
-
-
-def _audit(user, referral, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="referral",
-        record_id=referral.pk, organisation=referral.authority, request=request, detail=detail,
-    )  # fmt: skip
 
 
 def fosters(provider):
@@ -526,9 +516,9 @@ def agency_referral_send(*, user, referral, providers, message="", request=None)
     policy = referral.authority.policy
     _require("send", user, referral)
     errors = {}
-    message = _text(message, "message", errors, name="The message")
+    message = clean_text(message, "message", errors, name="The message")
     chosen = _chosen(referral, providers, errors)
-    _refuse_if(errors)
+    refuse_if(errors)
     now = timezone.now()
     due = policy_due_at(policy, "agency_response", now)
     contracts = dict(
@@ -563,7 +553,7 @@ def agency_referral_send(*, user, referral, providers, message="", request=None)
         role=_search_roles(user, referral),
     )  # fmt: skip
     names = ", ".join(str(r.provider_id) for r in made)
-    _audit(user, referral, f"sent to providers {names}", request)
+    audit_referral_change(user, referral, f"sent to providers {names}", request)
     return made
 
 
@@ -592,11 +582,11 @@ def agency_contact_record(*, user, referral, provider, kind, note, meeting_on=No
     errors = {}
     if kind not in CONTACT_KINDS:
         errors["kind"] = "Choose how you were in touch"
-    note = _text(note, "note", errors, name="The note", missing="Say what was said or agreed")
+    note = clean_text(note, "note", errors, name="The note", missing="Say what was said or agreed")
     meeting_on = _meeting_date(kind, meeting_on, errors)
     if getattr(provider, "kind", None) != Organisation.Kind.AGENCY:
         errors["provider"] = "Choose a provider from the directory"
-    _refuse_if(errors)
+    refuse_if(errors)
     sent = AgencyRequest.objects.filter(referral=referral, provider=provider).first()
     event = record_event(
         referral=referral, action=CONTACT_ACTION, by=user, comment=note,
@@ -607,7 +597,7 @@ def agency_contact_record(*, user, referral, provider, kind, note, meeting_on=No
         },
         role=_search_roles(user, referral),
     )  # fmt: skip
-    _audit(user, referral, f"{kind} with provider {provider.pk} recorded", request)
+    audit_referral_change(user, referral, f"{kind} with provider {provider.pk} recorded", request)
     return event
 
 
@@ -668,8 +658,10 @@ def agency_request_withdraw(*, user, agency_request, reason, expected_version=No
             f"{agency_request.provider.name} answered after you opened this page: read their "
             "answer before you withdraw the referral"
         )
-        _refuse_if(errors)
-    reason = _text(reason, "reason", errors, name="The reason", missing="Say why you withdraw it")
+        refuse_if(errors)
+    reason = clean_text(
+        reason, "reason", errors, name="The reason", missing="Say why you withdraw it"
+    )
     offers = list(
         Offer.objects.select_for_update(of=("self",))
         .filter(agency_request=agency_request, status__in=permissions.LIVE_OFFER)
@@ -686,7 +678,7 @@ def agency_request_withdraw(*, user, agency_request, reason, expected_version=No
             f"The social worker agreed {agency_request.provider.name}'s offer: record that the "
             "offer is withdrawn first"
         )
-    _refuse_if(errors)
+    refuse_if(errors)
     now = timezone.now()
     agency_request.status = AgencyRequest.Status.WITHDRAWN
     agency_request.withdrawn_by, agency_request.withdrawn_at = user, now
@@ -717,7 +709,9 @@ def agency_request_withdraw(*, user, agency_request, reason, expected_version=No
         },
         role=_search_roles(user, referral),
     )  # fmt: skip
-    _audit(user, referral, f"withdrawn from provider {agency_request.provider_id}", request)
+    audit_referral_change(
+        user, referral, f"withdrawn from provider {agency_request.provider_id}", request
+    )
     return agency_request
 
 
@@ -740,10 +734,10 @@ def search_widen(*, user, referral, widen_to, reason, request=None):
         errors["widen_to"] = (
             f"The search already includes {_listed(WIDENINGS[v].lower() for v in wanted)}"
         )
-    reason = _text(
+    reason = clean_text(
         reason, "reason", errors, name="The reason", missing="Say why the search is widened"
     )
-    _refuse_if(errors)
+    refuse_if(errors)
     referral.search_widened_to = [*already, *(v for v in wanted if v not in already)]
     referral.search_widened_by, referral.search_widened_at = user, timezone.now()
     referral.search_widening_reason = reason
@@ -756,7 +750,9 @@ def search_widen(*, user, referral, widen_to, reason, request=None):
         detail={"widened_to": referral.search_widened_to},
         role=Role.SOCIAL_WORKER,
     )  # fmt: skip
-    _audit(user, referral, f"search widened to {', '.join(referral.search_widened_to)}", request)
+    audit_referral_change(
+        user, referral, f"search widened to {', '.join(referral.search_widened_to)}", request
+    )
     return referral
 
 

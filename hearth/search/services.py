@@ -27,8 +27,6 @@ from django.utils import timezone
 
 from hearth.accounts.access import organisation_ids_granting, roles_of
 from hearth.accounts.roles import Capability, Role
-from hearth.audit.models import AuditEvent
-from hearth.audit.services import audit_record
 from hearth.people.models import Child, Household
 from hearth.people.services import EditConflict
 from hearth.people.vocabulary import NEEDS
@@ -38,17 +36,13 @@ from hearth.referrals.services import (
     TEXT_LIMIT,
     ActionNotAllowed,
     ReferralError,
+    audit_household_change,
+    audit_referral_change,
+    clean_text,
     record_event,
     referral_title,
-)
-from hearth.referrals.services import (
-    clean_text as _text,
-)
-from hearth.referrals.services import (
-    refuse_if as _refuse_if,
-)
-from hearth.referrals.services import (
-    version_number as _version,
+    refuse_if,
+    version_number,
 )
 from hearth.search import permissions
 from hearth.search.models import Consultation, MatchingForm, Offer, SiblingSplit
@@ -156,20 +150,6 @@ def _offer_detail(offer):
         "household_name": household.name,
         "household_id": household.pk,
     }
-
-
-def _audit(user, referral, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="referral",
-        record_id=referral.pk, organisation=referral.authority, request=request, detail=detail,
-    )  # fmt: skip
-
-
-def _audit_household(user, household, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type="household",
-        record_id=household.pk, organisation=household.provider, request=request, detail=detail,
-    )  # fmt: skip
 
 
 def _save_referral(referral, *fields):
@@ -338,7 +318,7 @@ def contact_record(
     _require("record_contact", user, referral, policy)
     household = Household.objects.select_related("provider").get(pk=household.pk)
     errors = {}
-    note = _text(note, "note", errors, name="The note")
+    note = clean_text(note, "note", errors, name="The note")
     if outcome not in CONTACT_OUTCOMES:
         errors["outcome"] = "Choose what came of the contact"
     household_problem = _contact_problem(household, referral, outcome)
@@ -356,7 +336,7 @@ def contact_record(
         offered = _offered_children(referral, children, errors)
         if available_from is not None and not hasattr(available_from, "isoformat"):
             errors["available_from"] = "Enter the date the carers can take the children"
-    _refuse_if(errors)
+    refuse_if(errors)
     offer = None
     if outcome == OFFERS:
         offer = _offer_make(user, referral, household, offered, note, available_from)
@@ -374,9 +354,13 @@ def contact_record(
         referral=referral, action="carer_contact", by=user, comment=note, detail=detail,
         role=_search_roles(user, referral),
     )  # fmt: skip
-    _audit(user, referral, f"in-house contact with household {household.pk}: {outcome}", request)
+    audit_referral_change(
+        user, referral, f"in-house contact with household {household.pk}: {outcome}", request
+    )
     if offer is not None:
-        _audit_household(user, household, f"offer {offer.pk} on referral {referral.pk}", request)
+        audit_household_change(
+            user, household, f"offer {offer.pk} on referral {referral.pk}", request
+        )
     return event, offer
 
 
@@ -499,14 +483,14 @@ def offer_record_conversation(*, user, offer, conversation, expected_version=Non
     referral = offer.referral
     policy = referral.authority.policy
     _require("record_conversation", user, offer, policy)
-    if expected_version is not None and _version(expected_version) != offer.version:
+    if expected_version is not None and version_number(expected_version) != offer.version:
         raise EditConflict("Someone else changed the offer after you opened it")
     errors = {}
-    conversation = _text(
+    conversation = clean_text(
         conversation, "conversation", errors, name="The conversation",
         missing="Say what you and the carers talked about",
     )  # fmt: skip
-    _refuse_if(errors)
+    refuse_if(errors)
     offer.conversation, offer.conversation_by = conversation, user
     offer.conversation_at = timezone.now()
     offer.version += 1
@@ -515,7 +499,9 @@ def offer_record_conversation(*, user, offer, conversation, expected_version=Non
         referral=referral, action="offer_conversation", by=user, comment=conversation,
         detail=_offer_detail(offer), role=_social_worker_roles(user, referral, policy),
     )  # fmt: skip
-    _audit(user, referral, f"conversation with the carers of offer {offer.pk}", request)
+    audit_referral_change(
+        user, referral, f"conversation with the carers of offer {offer.pk}", request
+    )
     return offer
 
 
@@ -539,15 +525,15 @@ def consultation_answer(
     errors = {}
     if has_concerns not in (True, False):
         errors["has_concerns"] = "Say whether there are concerns"
-    answer = _text(
+    answer = clean_text(
         answer, "answer", errors, name="The answer",
         missing="Say what the concerns are" if has_concerns else None,
     )  # fmt: skip
-    recorded_from = _text(
+    recorded_from = clean_text(
         recorded_from if on_behalf else "", "recorded_from", errors, name="Who gave the answer",
         missing="Say who gave the answer, and how" if on_behalf else None, limit=200,
     )  # fmt: skip
-    _refuse_if(errors)
+    refuse_if(errors)
     consultation.has_concerns, consultation.answer = has_concerns, answer
     consultation.answered_by, consultation.answered_at = user, timezone.now()
     consultation.recorded_from = recorded_from
@@ -562,7 +548,9 @@ def consultation_answer(
         role=_search_roles(user, referral) if on_behalf else consultation.asked_as,
     )  # fmt: skip
     _close_finished_items(referral, user)
-    _audit(user, referral, f"consultation {consultation.pk} on offer {offer.pk} answered", request)
+    audit_referral_change(
+        user, referral, f"consultation {consultation.pk} on offer {offer.pk} answered", request
+    )
     return consultation
 
 
@@ -578,11 +566,11 @@ def offer_decide(*, user, offer, agree, reason="", passed_over="", request=None)
     policy = referral.authority.policy
     _require("agree_offer" if agree else "decline_offer", user, offer, policy)
     errors = {}
-    reason = _text(
+    reason = clean_text(
         reason, "reason", errors, name="The reason",
         missing=None if agree else "Say why the offer is declined",
     )  # fmt: skip
-    passed_over = _text(passed_over, "passed_over", errors, name="The reason")
+    passed_over = clean_text(passed_over, "passed_over", errors, name="The reason")
     if agree and not offer.conversation:
         errors["conversation"] = "Record your conversation with the carers before you agree"
     if not agree and "reason" not in errors and _reason_too_thin(reason, offer, policy):
@@ -598,7 +586,7 @@ def offer_decide(*, user, offer, agree, reason="", passed_over="", request=None)
             f"reason for choosing this agency instead (at least {DECLINE_REASON_MIN_LENGTH} "
             "characters)"
         )
-    _refuse_if(errors)
+    refuse_if(errors)
     offer.status = Offer.Status.AGREED if agree else Offer.Status.DECLINED
     offer.decided_by, offer.decided_at, offer.decision_reason = user, timezone.now(), reason
     offer.in_house_passed_over = passed_over if standing else ""
@@ -617,7 +605,7 @@ def offer_decide(*, user, offer, agree, reason="", passed_over="", request=None)
         comment=reason, detail=detail, role=_social_worker_roles(user, referral, policy),
     )  # fmt: skip
     _close_finished_items(referral, user)
-    _audit(user, referral, f"offer {offer.pk} {offer.status}", request)
+    audit_referral_change(user, referral, f"offer {offer.pk} {offer.status}", request)
     return offer
 
 
@@ -664,10 +652,10 @@ def offer_withdraw(*, user, offer, reason, request=None):
     policy = referral.authority.policy
     _require("withdraw_offer", user, offer, policy)
     errors = {}
-    reason = _text(
+    reason = clean_text(
         reason, "reason", errors, name="The reason", missing="Say why the carers withdrew"
     )
-    _refuse_if(errors)
+    refuse_if(errors)
     offer.status = Offer.Status.WITHDRAWN
     offer.decided_by, offer.decided_at, offer.decision_reason = user, timezone.now(), reason
     offer.version += 1
@@ -678,7 +666,7 @@ def offer_withdraw(*, user, offer, reason, request=None):
         detail=_offer_detail(offer), role=_search_roles(user, referral),
     )  # fmt: skip
     _close_finished_items(referral, user)
-    _audit(user, referral, f"offer {offer.pk} withdrawn", request)
+    audit_referral_change(user, referral, f"offer {offer.pk} withdrawn", request)
     return offer
 
 
@@ -757,10 +745,10 @@ def _clean_form(offer, data):
     if not errors:
         errors.update(_coverage_problems(offer_needs(offer), met, gaps))
     texts = {
-        field: _text(data.get(field), field, errors, name=label.capitalize())
+        field: clean_text(data.get(field), field, errors, name=label.capitalize())
         for field, label in FORM_TEXTS.items()
     }
-    _refuse_if(errors, "The matching form was not saved: check the needs and the text")
+    refuse_if(errors, "The matching form was not saved: check the needs and the text")
     order = list(offer_needs(offer))
     return {
         "needs_met": sorted(met, key=lambda entry: order.index(entry["need"])),
@@ -784,7 +772,7 @@ def matching_form_save(*, user, offer, data, expected_version, request=None):
     policy = referral.authority.policy
     _require("prepare_matching_form", user, offer, policy)
     form = MatchingForm.objects.select_for_update().filter(offer=offer).first()
-    if _version(expected_version or 0) != (form.version if form else 0):
+    if version_number(expected_version or 0) != (form.version if form else 0):
         raise EditConflict("Someone else changed the matching form after you opened it")
     cleaned = _clean_form(offer, data)
     if form is not None and all(getattr(form, field) == value for field, value in cleaned.items()):
@@ -808,7 +796,7 @@ def matching_form_save(*, user, offer, data, expected_version, request=None):
             referral=referral, by=user, kinds=[Kind.MATCHING_SIGN_OFF], key=offer_key(offer)
         )
         _close_finished_items(referral, user)
-    _audit(user, referral, f"matching form for offer {offer.pk} saved", request)
+    audit_referral_change(user, referral, f"matching form for offer {offer.pk} saved", request)
     return form
 
 
@@ -850,7 +838,9 @@ def matching_form_submit(*, user, offer, request=None):
         role=_preparer_roles(user, referral, policy),
     )  # fmt: skip
     _close_finished_items(referral, user)
-    _audit(user, referral, f"matching form for offer {offer.pk} sent for sign-off", request)
+    audit_referral_change(
+        user, referral, f"matching form for offer {offer.pk} sent for sign-off", request
+    )
     return form
 
 
@@ -977,13 +967,13 @@ def matching_sign_off(*, user, offer, comment="", form_version=None, request=Non
         Household.objects.select_for_update().select_related("provider").get(pk=offer.household_id)
     )
     form = MatchingForm.objects.filter(offer=offer).first()
-    if form_version is not None and (form is None or _version(form_version) != form.version):
+    if form_version is not None and (form is None or version_number(form_version) != form.version):
         raise ReferralError(
             FORM_CHANGED, problems=[FORM_CHANGED], field_errors={"form_version": FORM_CHANGED}
         )
     errors = {}
-    comment = _text(comment, "comment", errors, name="The comment")
-    _refuse_if(errors)
+    comment = clean_text(comment, "comment", errors, name="The comment")
+    refuse_if(errors)
     problems = matching_sign_off_problems(offer, comment=comment, household=household)
     if problems:
         raise ReferralError("The matching form cannot be signed off yet", problems=problems)
@@ -1016,8 +1006,8 @@ def matching_sign_off(*, user, offer, comment="", form_version=None, request=Non
     from hearth.placements.services import on_offer_matched
 
     on_offer_matched(offer=offer, by=user)
-    _audit(user, referral, f"offer {offer.pk} matched", request)
-    _audit_household(user, household, f"matched on referral {referral.pk}", request)
+    audit_referral_change(user, referral, f"offer {offer.pk} matched", request)
+    audit_household_change(user, household, f"matched on referral {referral.pk}", request)
     return offer
 
 
@@ -1072,13 +1062,13 @@ def split_propose(*, user, referral, parts, reason, request=None):
     policy = referral.authority.policy
     _require("propose_split", user, referral, policy)
     errors = {}
-    reason = _text(
+    reason = clean_text(
         reason, "reason", errors, name="The reason",
         missing="Say why the children cannot all live together",
     )  # fmt: skip
     children = _children_of(referral)
     cleaned = _clean_parts(referral, children, parts, errors)
-    _refuse_if(errors)
+    refuse_if(errors)
     SiblingSplit.objects.filter(referral=referral, set_aside_at__isnull=True).update(
         set_aside_at=timezone.now()
     )
@@ -1105,7 +1095,7 @@ def split_propose(*, user, referral, parts, reason, request=None):
         },
         role=_search_roles(user, referral),
     )  # fmt: skip
-    _audit(user, referral, f"split {split.pk} proposed", request)
+    audit_referral_change(user, referral, f"split {split.pk} proposed", request)
     return split
 
 
@@ -1156,8 +1146,8 @@ def split_agree(*, user, split, as_role, comment="", request=None):
     policy = referral.authority.policy
     _require(permissions.split_rule(as_role), user, split, policy)
     errors = {}
-    comment = _text(comment, "comment", errors, name="The comment")
-    _refuse_if(errors)
+    comment = clean_text(comment, "comment", errors, name="The comment")
+    refuse_if(errors)
     setattr(split, f"{as_role}_agreed_by", user)
     setattr(split, f"{as_role}_agreed_at", timezone.now())
     split.save()
@@ -1166,5 +1156,5 @@ def split_agree(*, user, split, as_role, comment="", request=None):
         detail={"split": split.pk, "as_role": as_role, "agreed": split.agreed}, role=as_role,
     )  # fmt: skip
     _close_finished_items(referral, user)
-    _audit(user, referral, f"split {split.pk} agreed as {as_role}", request)
+    audit_referral_change(user, referral, f"split {split.pk} agreed as {as_role}", request)
     return split

@@ -19,7 +19,13 @@ from tests.browser.personas import (
     SENIOR_MANAGER,
     agency_user,
 )
-from tests.browser.test_in_house_search import _answer_the_move, _button, _radio, _to_searching
+from tests.browser.test_in_house_search import (
+    _button,
+    _fill_matching_form,
+    _radio,
+    _start_the_placement,
+    _to_searching,
+)
 from tests.browser.test_referral_walk import _fill_date, _status_tag, _success, _tray_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -126,19 +132,11 @@ def test_an_agency_offer_made_on_the_portal_becomes_a_placement(open_page):
     placements.goto(offer_path)
     _button(placements, "Prepare the matching form").click()
     expect(placements.locator("main")).to_contain_text("Cost, Ofsted details and references")
-    needs = placements.locator("main fieldset").filter(
-        has=placements.get_by_label("A gap: support is needed")
-    )
-    for position in range(needs.count()):
-        need = needs.nth(position)
-        need.get_by_label("A gap: support is needed").check()
-        need.get_by_label("The support that closes the gap").fill("Training before the move.")
-    placements.get_by_label("Why this home", exact=True).fill("Experienced carers near school.")
-    placements.get_by_label("Support for the carers and the children", exact=True).fill(
-        "The agency's supervising social worker weekly for the first month."
-    )
-    placements.get_by_label("Family time and contact arrangements", exact=True).fill(
-        "Family time with dad monthly; the carers drive."
+    _fill_matching_form(
+        placements,
+        why="Experienced carers near school.",
+        support="The agency's supervising social worker weekly for the first month.",
+        family_time="Family time with dad monthly; the carers drive.",
     )
     _button(placements, "Save and send for sign-off").click()
     expect(_success(placements)).to_be_visible()
@@ -181,14 +179,7 @@ def test_an_agency_offer_made_on_the_portal_becomes_a_placement(open_page):
 
     # The placement starts: the referral closes and the agency has one free place fewer.
     placements.goto(offer_path)
-    placements.get_by_role("button", name="Start the placement").click()
-    expect(placements.get_by_role("heading", level=1)).to_have_text("Start the placement")
-    _fill_date(placements, "Date the placement starts", date.today())
-    _radio(placements, "Type of care", "Short-term")
-    _answer_the_move(placements)
-    assert_accessible(placements)
-    _button(placements, "Start the placement").click()
-    expect(_success(placements)).to_be_visible()
+    _start_the_placement(placements)
     placements.goto(referral.path)
     expect(_status_tag(placements)).to_have_text("Placed")
     assert _free_places(placements, provider_path) == free_before - 1

@@ -79,6 +79,31 @@ def _answer_the_move(page):
         ).first.check()
 
 
+def _fill_matching_form(page, *, why, support, family_time):
+    """Each need a gap closed by training, then why this home, the support and family time."""
+    needs = page.locator("main fieldset").filter(has=page.get_by_label("A gap: support is needed"))
+    for position in range(needs.count()):
+        need = needs.nth(position)
+        need.get_by_label("A gap: support is needed").check()
+        need.get_by_label("The support that closes the gap").fill("Training before the move.")
+    page.get_by_label("Why this home", exact=True).fill(why)
+    page.get_by_label("Support for the carers and the children", exact=True).fill(support)
+    page.get_by_label("Family time and contact arrangements", exact=True).fill(family_time)
+
+
+def _start_the_placement(page):
+    """From the offer's page: the placement starts today, short-term (the move answered for a
+    child already placed), checked for accessibility on the way."""
+    page.get_by_role("button", name="Start the placement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start the placement")
+    _fill_date(page, "Date the placement starts", date.today())
+    _radio(page, "Type of care", "Short-term")
+    _answer_the_move(page)
+    assert_accessible(page)
+    _button(page, "Start the placement").click()
+    expect(_success(page)).to_be_visible()
+
+
 def _household_free_places(page, reference):
     """The household's free places as the vacancy list (Households) shows them."""
     page.goto("/households/?" + urlencode({"q": reference}))
@@ -173,17 +198,11 @@ def test_an_in_house_search_runs_to_a_signed_matching_form_and_a_placement(open_
     duty.goto(offer_path)
     _button(duty, "Prepare the matching form").click()
     expect(duty.get_by_role("heading", level=1)).to_have_text("The matching form")
-    needs = duty.locator("main fieldset").filter(has=duty.get_by_label("A gap: support is needed"))
-    for position in range(needs.count()):
-        need = needs.nth(position)
-        need.get_by_label("A gap: support is needed").check()
-        need.get_by_label("The support that closes the gap").fill("Training before the move.")
-    duty.get_by_label("Why this home", exact=True).fill("Experienced carers near the school.")
-    duty.get_by_label("Support for the carers and the children", exact=True).fill(
-        "Fortnightly supervising social worker visits for the first three months."
-    )
-    duty.get_by_label("Family time and contact arrangements", exact=True).fill(
-        "Family time with dad monthly at the contact centre; the carers drive."
+    _fill_matching_form(
+        duty,
+        why="Experienced carers near the school.",
+        support="Fortnightly supervising social worker visits for the first three months.",
+        family_time="Family time with dad monthly at the contact centre; the carers drive.",
     )
     assert_accessible(duty)
     _button(duty, "Save and send for sign-off").click()
@@ -217,14 +236,7 @@ def test_an_in_house_search_runs_to_a_signed_matching_form_and_a_placement(open_
     free_before = _household_free_places(placements, reference)
     placements.goto(offer_path)
     expect(placements.locator("main")).not_to_contain_text("Approve the weekly cost")
-    placements.get_by_role("button", name="Start the placement").click()
-    expect(placements.get_by_role("heading", level=1)).to_have_text("Start the placement")
-    _fill_date(placements, "Date the placement starts", date.today())
-    _radio(placements, "Type of care", "Short-term")
-    _answer_the_move(placements)
-    assert_accessible(placements)
-    _button(placements, "Start the placement").click()
-    expect(_success(placements)).to_be_visible()
+    _start_the_placement(placements)
     placements.goto(referral.path)
     expect(_status_tag(placements)).to_have_text("Placed")
     expect(placements.locator("main")).to_contain_text("Placements made")

@@ -33,7 +33,9 @@ def test_pages_run_govuk_frontend_without_console_errors_or_csp_violations(
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
 
     def check_page():
-        page.wait_for_load_state("networkidle")
+        # Half a second with nothing in flight can take longer than the usual step timeout on a
+        # busy two-core machine: the wait is for quiet, not a measure of speed.
+        page.wait_for_load_state("networkidle", timeout=30_000)
         supported = page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
         assert supported, f"GOV.UK Frontend did not start on {page.url}"
         problems.extend(f"{page.url}: CSP {v}" for v in page.evaluate("window.cspViolations"))

@@ -5,7 +5,12 @@ import pytest
 from hearth.accounts.roles import Role
 from tests.factories import AgencyFactory, AuthorityFactory, ChildFactory, HouseholdFactory, member
 
-pytest_plugins = ["tests.fixtures.outreach", "tests.fixtures.portal", "tests.fixtures.placements"]
+pytest_plugins = [
+    "tests.fixtures.outreach",
+    "tests.fixtures.portal",
+    "tests.fixtures.placements",
+    "tests.fixtures.stability",
+]
 
 
 @pytest.fixture(autouse=True)

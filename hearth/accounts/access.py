@@ -9,6 +9,8 @@ Denied attempts are remembered on the request and written by `AuditDeniedMiddlew
 request's transaction has rolled back, so the refusal is kept even though the request failed.
 """
 
+from operator import attrgetter
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404
@@ -85,7 +87,7 @@ def _fetch(queryset, pk, *, user, record_type, request, audit_view, organisation
             action=AuditEvent.Action.VIEW,
             record_type=record_type,
             record_id=record.pk,
-            organisation=getattr(record, organisation_field),
+            organisation=attrgetter(organisation_field)(record),
             request=request,
         )
     return record
@@ -319,6 +321,69 @@ def cost_approval_for_user(user, pk, *, request=None):
         ),
         pk, user=user, record_type="cost_approval", request=request, audit_view=False,
         organisation_field="pk",
+    )  # fmt: skip
+
+
+# Stability: meetings, their actions, moving-on tasks ----------------------------------------------
+# Part of the child's record: seen by the council's child readers. What each may do is
+# `hearth.stability.permissions`' business; `write` leaves the read unaudited, the step itself being
+# audited by its service.
+
+
+def stability_meetings_for_user(user):
+    from hearth.stability.models import Meeting
+
+    return Meeting.objects.filter(
+        authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def stability_meeting_for_user(user, pk, *, write=False, request=None):
+    return _fetch(
+        stability_meetings_for_user(user).select_related(
+            "authority__policy", "placement__provider", "child__team", "child__social_worker",
+            "child__iro", "household__provider", "household__supervising_social_worker",
+            "requested_by", "chair", "circulated_by", "iro_checked_by", "closed_by",
+        ),
+        pk, user=user, record_type="stability_meeting", request=request, audit_view=not write,
+        organisation_field="authority",
+    )  # fmt: skip
+
+
+def stability_actions_for_user(user):
+    from hearth.stability.models import Action
+
+    return Action.objects.filter(
+        meeting__authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def stability_action_for_user(user, pk, *, write=False, request=None):
+    return _fetch(
+        stability_actions_for_user(user).select_related(
+            "meeting__authority__policy", "meeting__child", "meeting__household", "owner",
+            "given_to", "escalated_to", "done_by",
+        ),
+        pk, user=user, record_type="stability_action", request=request, audit_view=not write,
+        organisation_field="meeting.authority",
+    )  # fmt: skip
+
+
+def moving_on_tasks_for_user(user):
+    from hearth.stability.models import MovingOnTask
+
+    return MovingOnTask.objects.filter(
+        placement__authority_id__in=organisation_ids_granting(user, Capability.VIEW_CHILDREN)
+    )
+
+
+def moving_on_task_for_user(user, pk, *, write=False, request=None):
+    return _fetch(
+        moving_on_tasks_for_user(user).select_related(
+            "placement__authority__policy", "placement__child", "placement__household", "owner",
+        ),
+        pk, user=user, record_type="moving_on_task", request=request, audit_view=not write,
+        organisation_field="placement.authority",
     )  # fmt: skip
 
 

@@ -506,6 +506,10 @@ class WorkItemOut(Schema):
     due_at: datetime | None
     opened_at: datetime
     referral: int | None = Field(description="Id of the referral the item is about")
+    link: str = Field(
+        description="Path of the page where the item is done, for an item about a record other "
+        "than a referral (a stability meeting, an action); empty otherwise"
+    )
     assigned_to: AssignedOut
 
     @staticmethod

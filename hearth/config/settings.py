@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "hearth.referrals",
     "hearth.search",
     "hearth.placements",
+    "hearth.stability",
     "hearth.trays",
     "hearth.web",
     "hearth.api",

@@ -183,6 +183,10 @@ def default_two_factor_roles():
     return []
 
 
+def default_contacts():
+    return {c.name: "" for c in rules.CONTACTS}
+
+
 class Policy(models.Model):
     """A council's timescales, thresholds and approvers. Defaults from the seeds (see core/rules.py)."""
 
@@ -193,6 +197,7 @@ class Policy(models.Model):
     cost_tiers = models.JSONField(default=default_cost_tiers)
     switches = models.JSONField(default=default_switches)
     two_factor_roles = models.JSONField(default=default_two_factor_roles)
+    contacts = models.JSONField(default=default_contacts)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,6 +218,11 @@ class Policy(models.Model):
 
     def approver(self, name):
         return self.approvers.get(name, rules.APPROVERS_BY_NAME[name].role)
+
+    def contact(self, name):
+        """An address the policy holds (rules.CONTACTS); empty where the council has not set it."""
+        rules.CONTACTS_BY_NAME[name]  # unknown names raise KeyError
+        return self.contacts.get(name, "")
 
     def switch(self, name):
         return self.switches.get(name, rules.SWITCHES[name][0])

@@ -132,6 +132,16 @@ TIMESCALES = [
         "000",
     ),
 ]
+TIMESCALES.append(
+    Timescale(
+        "moving_on_tasks",
+        2,
+        Unit.WEEKS,
+        "The previous carer's one-page profile and letter after a child moves on (Hearth's "
+        "default)",
+        "003",
+    )
+)
 TIMESCALES_BY_NAME = {t.name: t for t in TIMESCALES}
 
 
@@ -238,6 +248,25 @@ COST_TIERS = [
     {"below": 7000, "role": "head_of_service"},
     {"below": None, "role": "director"},
 ]
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    label: str
+    source: str
+
+
+# Addresses a council's policy holds for people who are told of things but may not use Hearth.
+CONTACTS = [
+    Contact(
+        "review_panel_administrator",
+        "Children's Review Panel administrator, sent the minutes of stability and unplanned "
+        "ending meetings for the panel's agenda (email address)",
+        "003",
+    ),
+]
+CONTACTS_BY_NAME = {c.name: c for c in CONTACTS}
 
 SWITCHES = {
     "in_house_first": (

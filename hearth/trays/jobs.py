@@ -15,6 +15,7 @@ JOBS = [
     # Jobs are added here by the apps that own them.
     "hearth.search.outreach.chase_unanswered",
     "hearth.portal.services.offers_expire",
+    # stability follow-ups
 ]
 
 

@@ -37,6 +37,18 @@ class WorkItem(models.Model):
         LIFE_STORY_SESSION = "life_story_session", "Hold the life story sharing session"
         STATUTORY_VISIT = "statutory_visit", "First statutory visit to the child in placement"
         COSTING = "costing", "Confirm the placement's costing (CPLI)"
+        STABILITY_MEETING = "stability_meeting", "Convene a stability meeting"
+        STABILITY_MINUTES = "stability_minutes", "Circulate a meeting's minutes"
+        STABILITY_ACTION = "stability_action", "An action from a stability meeting"
+        ACTION_OVERDUE = "action_overdue", "An action is overdue: do it or say why"
+        ACTION_ESCALATED = "action_escalated", "An overdue action is now yours to see through"
+        IRO_ACTION_CHECK = "iro_action_check", "Check a stability meeting's actions were done"
+        UNPLANNED_ENDING_MEETING = "unplanned_ending_meeting", "Hold an unplanned ending meeting"
+        UNPLANNED_ENDING_WAIVER = (
+            "unplanned_ending_waiver",
+            "Decide whether an unplanned ending meeting is needed",
+        )
+        MOVING_ON = "moving_on", "A child moved on: the carer's profile and letter"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="work_items"
@@ -74,6 +86,9 @@ class WorkItem(models.Model):
     # The record within the referral the item waits on, such as "offer:12", where one referral has
     # several of a kind at once; empty for an item about the referral as a whole.
     key = models.CharField(max_length=60, blank=True, default="")
+    # Where the item is done, for an item about a record other than the referral (a stability
+    # meeting, an action); empty to open the referral.
+    link = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-urgent", models.F("due_at").asc(nulls_last=True), "opened_at", "pk"]

@@ -23,15 +23,17 @@ def item_open(
     due_at=None,
     note="",
     key="",
+    link="",
 ):
     """Put an item in a person's tray (`user`), a team's (`team`, optionally only its members
     holding `role`) or everyone's holding `role` in the organisation, and tell them by email.
     `key` names the record of the referral the item waits on (such as "offer:12"), so that it can
-    be closed without closing the items of the referral's other records."""
+    be closed without closing the items of the referral's other records. `link` is the page where
+    the item is done, for an item about a record other than a referral."""
     item = WorkItem.objects.create(
         organisation=organisation, kind=kind, title=title[:300], referral=referral,
         assigned_user=user, assigned_team=team, assigned_role=role, urgent=urgent, due_at=due_at,
-        note=note[:500], key=key,
+        note=note[:500], key=key, link=link,
     )  # fmt: skip
     subject = ("URGENT: " if urgent else "") + f"{item.get_kind_display()} in your Hearth work tray"
     email_queue(
@@ -53,6 +55,16 @@ def items_close(*, referral, by, kinds=None, user=None, key=None):
         items = items.filter(assigned_user=user)
     if key is not None:
         items = items.filter(key=key)
+    return items.update(closed_at=timezone.now(), closed_by=by)
+
+
+@transaction.atomic
+def items_close_keyed(*, organisation, key, by, kinds=None):
+    """Close an organisation's open items waiting on the record `key` names (such as
+    "meeting:12"), of `kinds` or all: for items that belong to no referral."""
+    items = WorkItem.objects.filter(organisation=organisation, key=key, closed_at__isnull=True)
+    if kinds is not None:
+        items = items.filter(kind__in=kinds)
     return items.update(closed_at=timezone.now(), closed_by=by)
 
 

@@ -53,6 +53,7 @@ def test_the_tray_gives_each_open_item_waiting_for_the_caller(api_get, wigan, so
                 "title": "Referral 1: Amy (11)", "note": "Add her views", "urgent": False,
                 "due_at": "2026-11-25T09:00:00Z", "opened_at": "2026-11-23T09:00:00Z",
                 "referral": referral.pk,
+                "link": "",
                 "assigned_to": {"user": "sw.wigan", "team": None, "role": None},
             }
         ],

@@ -88,3 +88,5 @@ def test_every_timescale_and_switch_is_documented_in_the_policy_guide():
         assert f"| `{timescale.name}` | {timescale.describe()} | `{timescale.unit}` |" in guide
     for name, (default, label) in rules.SWITCHES.items():
         assert f"| `{name}` | {'on' if default else 'off'} | {label} |" in guide
+    for contact in rules.CONTACTS:
+        assert f"| `{contact.name}` | {contact.label} ({contact.source}) |" in guide

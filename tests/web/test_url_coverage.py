@@ -225,6 +225,10 @@ ACCESS = {
     "spend": Check("finance_officer", "agency_user", audited_denial=False),
     "api:placement_list": Check("social_worker", "outsider", api=True, list_of="started_placement"),
     "api:placement_detail": Check("social_worker", "outsider", record="started_placement", api=True),
+    # stability meetings
+    # stability follow-ups
+    # stability endings
+    # stability report and API
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

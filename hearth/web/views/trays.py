@@ -28,6 +28,7 @@ def held_by(item, user):
 def tray_row(item, user, now):
     return {
         "referral_id": item.referral_id,
+        "link": item.link,
         "urgent": item.urgent,
         "kind": item.get_kind_display(),
         "title": item.title,

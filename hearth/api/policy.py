@@ -88,6 +88,9 @@ def policy_detail(request):
             name: {"value": policy.switch(name), "label": label}
             for name, (_default, label) in rules.SWITCHES.items()
         },
+        "contacts": {
+            c.name: {"value": policy.contact(c.name), "label": c.label} for c in rules.CONTACTS
+        },
     }
 
 

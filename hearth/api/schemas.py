@@ -180,6 +180,11 @@ class SwitchOut(Schema):
     label: str
 
 
+class ContactOut(Schema):
+    value: str = Field(description="An email address; empty until the council sets it")
+    label: str
+
+
 class PolicyOut(Schema):
     authority: str
     ons_code: str
@@ -189,6 +194,7 @@ class PolicyOut(Schema):
     approvers: dict[str, ApproverOut]
     cost_tiers: list[CostTierOut]
     switches: dict[str, SwitchOut]
+    contacts: dict[str, ContactOut]
 
 
 class DueQuery(Schema):

@@ -22,7 +22,10 @@ class PolicyConflict(Exception):
     """The policy was changed by someone else after this edit began."""
 
 
-SETTINGS = ("timescales", "thresholds", "approvers", "cost_tiers", "switches", "two_factor_roles")
+SETTINGS = (
+    "timescales", "thresholds", "approvers", "cost_tiers", "switches", "two_factor_roles",
+    "contacts",
+)  # fmt: skip
 
 
 def _differences(policy, proposed):

@@ -31,6 +31,7 @@ from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 from hearth.people.services import review_due_at
 from hearth.referrals import seed as referral_seed
+from hearth.stability.seed import seed_stability
 
 # Ages and dates count from this day, never from today, so a seed always gives the same records.
 REFERENCE_DATE = date(2026, 11, 23)
@@ -514,6 +515,7 @@ def _seed_council(area, *, children, households, agencies, random_seed):
     _allocate_staff(council, families)
     _save_children(council, families, kinship)
     referral_seed.seed_referrals(council.organisation)
+    seed_stability(council.organisation)
     summary = _council_summary(
         council.organisation, created=True, children=children, households=households
     )

@@ -679,6 +679,9 @@ def _end_write(user, placement, child, *, ended_on, ending, reason_ceased, reaso
         user, "household", placement.household, placement.household.provider,
         f"placement {placement.pk} of child {child.pk} ended", request,
     )  # fmt: skip
+    from hearth.stability.endings import on_placement_ended  # stability builds on placements
+
+    on_placement_ended(placement=placement, by=user)
     return placement
 
 

@@ -18,8 +18,55 @@ def record(*, placement, what, by=None, role="", meeting=None, comment="", detai
 # "Hearth" for the worker), {meeting} (the meeting's kind in words) and the keys of `detail`.
 SENTENCES = {
     # meetings
+    "meeting_requested": (
+        "{who} asked for the {meeting}, to be held by {due}. Concern raised by: {raised_by}"
+    ),
+    "concern_added": (
+        "{who} added a concern to the {meeting}, to be held by {due}. Raised by: {raised_by}"
+    ),
+    "meeting_arranged": (
+        "{who} arranged the {meeting} for {when} at {venue}, chaired by {chair}, {invited} "
+        "people invited"
+    ),
+    "meeting_held": (
+        "The {meeting} was held on {held}, chaired by {chair}: minutes due by {minutes_due}"
+    ),
+    "minutes_circulated": (
+        "{who} circulated the minutes of the {meeting} to {count} addresses: filed on the "
+        "child's and the carers' records"
+    ),
     # follow-ups
+    "iro_check_opened": "The IRO's check that the actions were followed up is due by {due}",
+    "review_opened": (
+        "The next stability meeting is due by {due}: a review of the meeting held on {held_on}"
+    ),
+    "action_added": "{who} added an action for {owner}, due on {due}: {description}",
+    "action_done": "{who} marked an action done: {description}",
+    "action_flagged": (
+        "An action was not done by its date: flagged to {owner}, to be checked again by "
+        "{recheck}: {description}"
+    ),
+    "action_escalated": (
+        "An action was still not done when checked again: escalated from {owner} to {manager}: "
+        "{description}"
+    ),
+    "iro_checked": "{who} checked that the actions were followed up",
     # endings and moving on
+    "meeting_not_held": "The stability meeting was not held: the placement ended on {ended_on}",
+    "ending_meeting_due": (
+        "The placement ended in an unplanned way: the unplanned ending meeting is due between "
+        "{window_from} and {window_by}"
+    ),
+    "waiver_possible": (
+        "A stability meeting was held on {held_on}: a team manager may waive the unplanned "
+        "ending meeting"
+    ),
+    "meeting_waived": "{who} waived the unplanned ending meeting",
+    "moving_on_opened": (
+        "The child moved on: the previous carer's one-page profile for the next carer and their "
+        "letter to the child are due by {due}, seen done by {owner}"
+    ),
+    "moving_on_done": "{who} recorded as done: {task}",
 }
 
 

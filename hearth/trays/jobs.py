@@ -16,6 +16,9 @@ JOBS = [
     "hearth.search.outreach.chase_unanswered",
     "hearth.portal.services.offers_expire",
     # stability follow-ups
+    "hearth.stability.follow_up.overdue_actions_flagged",
+    "hearth.stability.follow_up.overdue_actions_escalated",
+    "hearth.stability.follow_up.overdue_meetings_and_minutes_reminded",
 ]
 
 

@@ -68,11 +68,18 @@ def demo_password():
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, demo_password):
-    """The base URL of `hearth serve` on a freshly seeded demo database."""
+def server_environment(tmp_path_factory):
+    """The environment `hearth serve` runs in: its own demo database."""
     folder = tmp_path_factory.mktemp("browser")
     env = {name: value for name, value in os.environ.items() if name not in SERVER_SETTINGS}
-    env |= {"DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "HEARTH_DEMO": "1"}
+    return env | {"DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "HEARTH_DEMO": "1"}
+
+
+@pytest.fixture(scope="session")
+def server(server_environment, demo_password):
+    """The base URL of `hearth serve` on a freshly seeded demo database."""
+    env = server_environment
+    folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
     demo = subprocess.run(
         [HEARTH, "demo", "--no-serve", "--password", demo_password],
         cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -107,6 +114,35 @@ def _wait_until_healthy(process, url, log):
                 f"hearth serve did not answer {url} in {STARTUP_SECONDS} s:\n{_log_tail(log)}"
             )
         time.sleep(0.1)
+
+
+# One round of `hearth worker`'s timed jobs (not its mail) on the served database, with the clock
+# moved to a given time: a deadline passes without the test waiting for it.
+JOBS_AT = """
+import sys, time_machine
+from datetime import datetime
+with time_machine.travel(datetime.fromisoformat(sys.argv[1]), tick=False):
+    import django
+    django.setup()
+    from hearth.trays.jobs import run_jobs
+    print(run_jobs())
+"""
+
+
+@pytest.fixture(scope="session")
+def run_jobs_at(server, server_environment):
+    """`run_jobs_at(aware_datetime)`: what the jobs did, as `hearth worker` would at that time."""
+
+    def run(when):
+        env = server_environment | {"DJANGO_SETTINGS_MODULE": "hearth.config.settings"}
+        done = subprocess.run(
+            [sys.executable, "-c", JOBS_AT, when.isoformat()],
+            cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, f"the jobs failed:\n{done.stderr}"
+        return done.stdout.strip()
+
+    return run
 
 
 @pytest.fixture(scope="session")

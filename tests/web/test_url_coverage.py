@@ -226,9 +226,35 @@ ACCESS = {
     "api:placement_list": Check("social_worker", "outsider", api=True, list_of="started_placement"),
     "api:placement_detail": Check("social_worker", "outsider", record="started_placement", api=True),
     # stability meetings
+    "stability_request": Check("social_worker", "outsider", record="living_placement"),
+    "stability_meeting": Check("social_worker", "outsider", record="requested_meeting"),
+    "stability_meeting_arrange": Check("social_worker", "outsider", record="requested_meeting"),
+    "stability_meeting_record": Check("social_worker", "outsider", record="requested_meeting"),
+    "stability_meeting_circulate": Check("team_manager", "outsider", record="held_meeting"),
+    "stability_meeting_minutes": Check("social_worker", "outsider", record="held_meeting"),
     # stability follow-ups
+    "stability_action_add": Check("team_manager", "outsider", record="actions_meeting"),
+    "stability_action_done": Check("social_worker", "outsider", record="open_action"),
+    "stability_iro_check": Check("iro", "outsider", record="checkable_meeting"),
     # stability endings
+    "stability_meeting_waive": Check("team_manager", "outsider", record="waivable_ending_meeting"),
+    "moving_on_task_done": Check("supervising_social_worker", "outsider", record="moving_on_task"),
     # stability report and API
+    "unplanned_endings_report": Check("team_manager", "agency_user", audited_denial=False),
+    "api:stability_meeting_list": Check(
+        "social_worker", "outsider", api=True, list_of="report_api_meeting"
+    ),
+    "api:stability_meeting_detail": Check(
+        "social_worker", "outsider", record="report_api_meeting", api=True
+    ),
+    "api:stability_meeting_request": Check(
+        "social_worker", "outsider", record="living_placement", api=True, method="post",
+        record_in_body=True, status=201,
+        body=lambda get: {
+            "placement": get("living_placement").pk, "raised_by": "social_worker",
+            "concern": "Amy has run away twice this month.",
+        },
+    ),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -10,13 +10,13 @@ from hearth.accounts.access import (
 )
 from hearth.accounts.roles import AUTHORITY_ROLES, Capability, Role
 from hearth.core import services as policy_services
-from hearth.core.rules import APPROVERS, SWITCHES, THRESHOLDS, TIMESCALES, Unit
+from hearth.core.rules import APPROVERS, CONTACTS, SWITCHES, THRESHOLDS, TIMESCALES, Unit
 from hearth.web.decorators import requires
 from hearth.web.forms import GovukForm
 
 
 class PolicyForm(GovukForm):
-    """One field per timescale amount and unit, threshold, approver and switch."""
+    """One field per timescale amount and unit, threshold, approver, switch and contact."""
 
     reason = forms.CharField(
         label="Why are you changing the policy?",
@@ -84,6 +84,14 @@ class PolicyForm(GovukForm):
             widget=forms.CheckboxSelectMultiple,
             initial=policy.two_factor_roles,
         )
+        for contact in CONTACTS:
+            self.fields[f"c_{contact.name}"] = forms.EmailField(
+                label=contact.label,
+                required=False,
+                initial=policy.contact(contact.name),
+                help_text=f"Source: seed {contact.source}. Leave it empty if there is none.",
+                error_messages={"invalid": "Enter an email address like name@example.org"},
+            )
         self.fields["version"].initial = policy.version
         self.order_fields(
             [*[f for f in self.fields if f not in ("reason", "version")], "reason", "version"]
@@ -117,7 +125,12 @@ class PolicyForm(GovukForm):
             ],
             "switches": {name: data[f"s_{name}"] for name in SWITCHES},
             "two_factor_roles": sorted(data["two_factor_roles"]),
+            "contacts": {c.name: data[f"c_{c.name}"].strip() for c in CONTACTS},
         }
+
+    def first_contact(self):
+        """The field the "Contacts" part of the form begins with."""
+        return f"c_{CONTACTS[0].name}" if CONTACTS else ""
 
 
 @requires(Capability.ADMINISTER)

@@ -1,0 +1,130 @@
+"""`hearth report NAME`: a council's figures, month by month (CONTRACT.md section 2).
+
+Each report is one entry of REPORTS: its name, what it shows, and the function that makes it from
+the council and the months asked for. The result has `months` and ordered `measures` (name, label,
+values, total) and prints as a table to read, as CSV (first column `measure`, then one column per
+month named YYYY-MM) or as JSON (`months`, `measures`, `labels`, `totals`).
+"""
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass
+from datetime import date
+
+from hearth.cli.console import UserError, print_json, print_table
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    help: str
+    make: str  # dotted path of `make(authority, first_month, last_month)`
+
+
+REPORTS = {
+    "unplanned-endings": ReportKind(
+        help="placements that ended in an unplanned way: by reason, age, type of care, provider "
+        "and time in the placement; stability meetings before; meetings on time; actions overdue; "
+        "learning themes",
+        make="hearth.stability.report.unplanned_endings",
+    ),
+}
+FORMATS = ("text", "csv", "json")
+
+
+def month(value):
+    """YYYY-MM as the first day of that month; argparse makes a ValueError a usage error (2)."""
+    try:
+        year, number = value.split("-")
+        if len(year) != 4 or len(number) != 2:
+            raise ValueError
+        return date(int(year), int(number), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, not {value!r}") from None
+
+
+def register(commands):
+    parser = commands.add_parser(
+        "report",
+        help="print a council's monthly figures",
+        description="Print the report NAME for a council, one column per month from --from to "
+        "--to (default: the last 12 months, to the current month). Reports: "
+        + "; ".join(f"{name}: {kind.help}" for name, kind in REPORTS.items())
+        + ".",
+    )
+    parser.add_argument("name", metavar="NAME", choices=list(REPORTS), help=", ".join(REPORTS))
+    parser.add_argument(
+        "--authority",
+        metavar="CODE",
+        help="ONS code of the council (needed when the database holds more than one)",
+    )
+    parser.add_argument("--from", dest="first", type=month, metavar="YYYY-MM", help="first month")
+    parser.add_argument("--to", dest="last", type=month, metavar="YYYY-MM", help="last month")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text: a table to read, columns aligned (default); csv: the measure's name, then "
+        "one column per month; json: only JSON on stdout",
+    )
+    parser.set_defaults(run=report)
+
+
+def council(code):
+    """The council with this ONS code, or the only council there is."""
+    from hearth.core.models import Organisation
+
+    councils = Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY)
+    if code:
+        found = councils.filter(ons_code=code).first()
+        if found is None:
+            raise UserError(f"no council with ONS code {code}")
+        return found
+    found = list(councils.order_by("pk")[:2])
+    if not found:
+        raise UserError("there is no council yet: add one with `hearth authority create`")
+    if len(found) > 1:
+        raise UserError("the database holds more than one council: say which with --authority CODE")
+    return found[0]
+
+
+def _period(args):
+    from hearth.core.deadlines import add_months
+    from hearth.stability.report import last_twelve_months
+
+    first, last = args.first, args.last
+    if last is None:
+        last = add_months(first, 11) if first is not None else last_twelve_months()[1]
+    if first is None:
+        first = add_months(last, -11)
+    if first > last:
+        raise UserError(f"--from {first:%Y-%m} is after --to {last:%Y-%m}")
+    return first, last
+
+
+def report(args):
+    from django.utils.module_loading import import_string
+
+    first, last = _period(args)
+    authority = council(args.authority)
+    result = import_string(REPORTS[args.name].make)(authority, first, last)
+    if args.format == "json":
+        print_json(result.as_json())
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.csv_header())
+        writer.writerows(result.csv_rows())
+    else:
+        _print_text(result)
+
+
+def _print_text(result):
+    print(f"{result.authority.name} ({result.authority.ons_code})")
+    print()
+    rows = []
+    for group, measures in result.groups():
+        rows.append([group.upper(), *([""] * (len(result.months) + 1))])
+        for measure in measures:
+            total = "" if measure.total is None else measure.total
+            rows.append([f"  {measure.label}", *measure.values, total])
+    print_table(["measure", *result.month_names, "total"], rows)

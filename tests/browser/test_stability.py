@@ -71,6 +71,14 @@ def _signed_in_as(page):
     return re.match(r"^Signed in as (.+?)\. ", words).group(1)
 
 
+def _endings_this_month(page):
+    """This month's count of unplanned endings in the monthly breakdown (the last month shown)."""
+    page.goto("/reports/unplanned-endings/")
+    table = page.get_by_role("table", name=re.compile(r"unplanned endings, "))
+    row = table.locator("tr").filter(has_text="Placements that ended in an unplanned way")
+    return int(row.locator("td").nth(-2).inner_text())
+
+
 def _ours(rows):
     """The rows of this test's action (the demo council has other actions of its own)."""
     return rows.filter(has_text=ACTION[:60])
@@ -84,6 +92,7 @@ def test_a_concern_runs_to_a_meeting_an_escalated_action_and_an_unplanned_ending
     open_page, run_jobs_at
 ):
     worker, manager = open_page(SOCIAL_WORKER), open_page(TEAM_MANAGER)
+    endings_before = _endings_this_month(manager)
     placement_path = _a_placement_with_the_councils_carers(worker)
 
     # The social worker raises the carers' concern from the placement.
@@ -108,6 +117,7 @@ def test_a_concern_runs_to_a_meeting_an_escalated_action_and_an_unplanned_ending
         re.compile(r"^Stability meeting SM-")
     )
     meeting_path = worker.url
+    meeting_reference = worker.get_by_role("heading", level=1).inner_text().split()[-1]
     expect(worker.locator("main")).to_contain_text(CONCERN)
     expect(worker.locator("main")).to_contain_text("To be held")
 
@@ -233,6 +243,16 @@ def test_a_concern_runs_to_a_meeting_an_escalated_action_and_an_unplanned_ending
     expect(main).to_contain_text(window_closes)
     expect(main).to_contain_text("One-page profile of the child by the previous carer")
     assert_accessible(worker)
+
+    # The child's record keeps the stability history; the month's breakdown counts the ending.
+    worker.get_by_role("link", name=re.compile(r"'s record$")).click()
+    expect(worker.locator("main")).to_contain_text(meeting_reference)
+    assert_accessible(worker)
+    manager.goto("/reports/unplanned-endings/")
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Unplanned endings by month")
+    expect(manager.get_by_role("img", name=re.compile("nplanned endings"))).to_be_visible()
+    assert _endings_this_month(manager) == endings_before + 1
+    assert_accessible(manager)
 
 
 def _add_month(day):

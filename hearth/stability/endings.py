@@ -34,7 +34,7 @@ from hearth.core.rules import Unit
 from hearth.people.services import EditConflict
 from hearth.placements.models import Placement
 from hearth.referrals.services import ActionNotAllowed, clean_text, refuse_if, version_number
-from hearth.stability import history, routing, vocabulary
+from hearth.stability import history, routing, selectors, vocabulary
 from hearth.stability.models import Meeting, MovingOnTask
 from hearth.trays.models import WorkItem
 from hearth.trays.services import item_open, items_close_keyed
@@ -117,6 +117,7 @@ def waiver_grounds(meeting):
         Meeting.objects.filter(
             placement_id=placement.pk,
             kind=Meeting.Kind.STABILITY,
+            status__in=selectors.HELD,
             held_at__gte=waiver_window_start(policy, placement.ended_on),
             held_at__lte=_end_of(placement.ended_on),
         )

@@ -33,7 +33,7 @@ from hearth.audit.services import audit_record
 from hearth.core.deadlines import END_OF_DAY, LONDON, policy_due_at
 from hearth.people.services import EditConflict
 from hearth.referrals.services import ActionNotAllowed, clean_text, refuse_if, version_number
-from hearth.stability import history, routing
+from hearth.stability import history, routing, selectors
 from hearth.stability.models import Action, Meeting
 from hearth.trays.models import WorkItem
 from hearth.trays.services import email_queue, item_open, items_close_keyed, recipients_of
@@ -105,11 +105,13 @@ def _is_social_worker(user, meeting):
 
 
 def on_minutes_circulated(*, meeting, by):
-    """Called by `minutes_circulate` in its transaction, the meeting locked: for a stability
-    meeting, the IRO's check of its actions (due `iro_action_check` after it was held) and, while
-    the placement goes on, the next stability meeting (due at the end of the date the meeting set,
-    else `stability_review` after it was held) in the child's team manager's tray. Nothing for
-    an unplanned ending meeting. Returns the next meeting, or None."""
+    """Called by `minutes_circulate` in its transaction, the placement and the meeting locked (the
+    placement's `ended_on` read from the locked row): for a stability meeting, the IRO's check of
+    its actions (due `iro_action_check` after it was held) and, while the placement goes on, the
+    next stability meeting (due at the end of the date the meeting set, else `stability_review`
+    after it was held) in the child's team manager's tray; where a stability meeting of the
+    placement is already waiting to be held, that one is the next (due at the sooner time). Nothing
+    for an unplanned ending meeting. Returns the next meeting, or None."""
     if meeting.kind != Meeting.Kind.STABILITY:
         return None
     policy = meeting.authority.policy
@@ -140,6 +142,9 @@ def _open_review(meeting, policy, held_at, by):
     else:
         due_at = policy_due_at(policy, "stability_review", held_at)
     held_on = long_date(timezone.localtime(held_at).date())
+    waiting = selectors.waiting_stability_meeting(meeting.placement, lock=True)
+    if waiting is not None:  # a concern raised since: that meeting is the review too
+        return _review_joined(waiting, meeting, due_at, held_on, by)
     review = Meeting.objects.create(
         authority=meeting.authority, kind=Meeting.Kind.STABILITY, placement=meeting.placement,
         child=meeting.child, household=meeting.household, previous=meeting, raised_by="review",
@@ -155,6 +160,26 @@ def _open_review(meeting, policy, held_at, by):
         detail={"due": long_date(timezone.localtime(due_at).date()), "held_on": held_on},
     )  # fmt: skip
     return review
+
+
+def _review_joined(waiting, meeting, due_at, held_on, by):
+    """The review of `meeting` joins the stability meeting already waiting to be held: that one
+    follows this meeting where it follows none, and is due at the sooner of the two times."""
+    fields = []
+    if waiting.previous_id is None:
+        waiting.previous = meeting
+        fields.append("previous")
+    if due_at < waiting.due_at:
+        waiting.due_at = due_at
+        fields.append("due_at")
+        selectors.open_meeting_item(waiting, [Kind.STABILITY_MEETING]).update(due_at=due_at)
+    waiting.version += 1
+    waiting.save(update_fields=[*fields, "version"])
+    history.record(
+        placement=meeting.placement, what="review_joined", by=by, meeting=waiting,
+        detail={"due": long_date(timezone.localtime(waiting.due_at).date()), "held_on": held_on},
+    )  # fmt: skip
+    return waiting
 
 
 # Actions --------------------------------------------------------------------------------------------

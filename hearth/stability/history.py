@@ -40,6 +40,10 @@ SENTENCES = {
     "review_opened": (
         "The next stability meeting is due by {due}: a review of the meeting held on {held_on}"
     ),
+    "review_joined": (
+        "The review of the meeting held on {held_on} joins the {meeting} waiting to be held, "
+        "due by {due}"
+    ),
     "action_added": "{who} added an action for {owner}, due on {due}: {description}",
     "action_done": "{who} marked an action done: {description}",
     "action_flagged": (

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from hearth.accounts.access import roles_of
 from hearth.accounts.roles import Role
-from hearth.core.deadlines import LONDON, add_months
+from hearth.core.deadlines import END_OF_DAY, LONDON, add_months
 from hearth.people import vocabulary as people_vocabulary
 from hearth.people.forms import age_on
 from hearth.placements import codes
@@ -31,6 +31,7 @@ from hearth.placements.models import Placement
 from hearth.stability import vocabulary
 from hearth.stability.endings import waiver_window_start
 from hearth.stability.models import Action, Meeting
+from hearth.stability.selectors import HELD
 
 # Who reads the report: the managers around the child, the IROs and the fostering team manager.
 READERS = frozenset(
@@ -321,6 +322,7 @@ def _count_meetings_before(counts, authority, endings):
         for placement_id, held_at in Meeting.objects.filter(
             placement__in=[placement.pk for placement in endings],
             kind=Meeting.Kind.STABILITY,
+            status__in=HELD,
             held_at__isnull=False,
         ).values_list("placement_id", "held_at"):
             held[placement_id].append(held_at)
@@ -344,7 +346,7 @@ def _meetings_in(authority, first_day, last_day):
     return list(
         Meeting.objects.filter(authority=authority)
         .filter(
-            Q(held_at__gte=start, held_at__lt=end)
+            Q(status__in=HELD, held_at__gte=start, held_at__lt=end)
             | Q(status=Meeting.Status.WAIVED, closed_at__gte=start, closed_at__lt=end)
         )
         .values("kind", "status", "held_at", "due_from", "due_at", "closed_at", "themes")
@@ -367,7 +369,7 @@ def _count_meetings(counts, meetings):
         held_at = meeting["held_at"]
         if meeting["status"] == Meeting.Status.WAIVED:
             counts.add_at("ending_meetings_waived", meeting["closed_at"])
-        if held_at is None:
+        if held_at is None or meeting["status"] not in HELD:
             continue
         if meeting["kind"] == Meeting.Kind.STABILITY:
             counts.add_at("stability_meetings_held", held_at)
@@ -381,9 +383,9 @@ def _count_meetings(counts, meetings):
 
 
 def _count_actions(counts, authority, months):
-    """Actions overdue at the end of each month, as things stood then: due on or before the
-    month's last day, agreed before the month ended, and not done by its end (whether done since
-    or not). And actions done in the month after their due date."""
+    """Actions overdue at the end of each month (for the current month, now), as things stood
+    then: the end of their due day passed before it, agreed before it, and not done by it (whether
+    done since or not). And actions done in the month after their due date."""
     group = "Actions agreed at the meetings"
     counts.row(group, "actions_overdue", "Actions overdue at the month's end")
     counts.row(group, "actions_done_late", "Actions done in the month, after their due date")
@@ -395,13 +397,16 @@ def _count_actions(counts, authority, months):
         .filter(Q(done_at__isnull=True) | Q(done_at__gte=_midnight(months[0])))
         .values_list("due_on", "done_at", "created_at")
     )
+    now = timezone.now()
+    begun = [month for month in months if _midnight(month) <= now]  # none for months to come
     for due_on, done_at, created_at in found:
         if done_at is not None and timezone.localtime(done_at, LONDON).date() > due_on:
             counts.add_at("actions_done_late", done_at)
-        for month in months:
-            month_end = _midnight(add_months(month, 1))
-            open_then = done_at is None or done_at >= month_end
-            if due_on < month_end.date() and created_at < month_end and open_then:
+        for month in begun:
+            cut_off = min(_midnight(add_months(month, 1)), now)  # the month so far, if unfinished
+            open_then = done_at is None or done_at >= cut_off
+            overdue = datetime.combine(due_on, END_OF_DAY, tzinfo=LONDON) < cut_off
+            if overdue and created_at < cut_off and open_then:
                 counts.add("actions_overdue", month)
 
 
@@ -412,7 +417,7 @@ def _count_themes(counts, meetings):
     for key, label in vocabulary.LEARNING_THEMES:
         counts.row(group, f"theme_{key}", label)
     for meeting in meetings:
-        if meeting["kind"] != Meeting.Kind.UNPLANNED_ENDING or meeting["held_at"] is None:
+        if meeting["kind"] != Meeting.Kind.UNPLANNED_ENDING or meeting["status"] not in HELD:
             continue
         for theme in dict.fromkeys(meeting["themes"] or []):
             counts.row(group, f"theme_{theme}", theme)

@@ -6,7 +6,7 @@ holders of the role, so nothing lands with nobody."""
 from django.urls import reverse
 
 from hearth.accounts.models import Membership
-from hearth.accounts.roles import Role
+from hearth.accounts.roles import AUTHORITY_ROLES, Role
 from hearth.trays.services import item_open
 
 
@@ -79,12 +79,17 @@ def supervising_social_worker(household, authority_id):
 
 def manager_of(user, organisation_id):
     """The manager of the team `user` works in for the council: the person an overdue action
-    escalates to. None where they have no team, or its manager is themself or has left."""
+    escalates to. None where they have no team, or its manager is themself or has left (is no
+    longer active, or holds no role in the council)."""
     memberships = Membership.objects.filter(
         user=user, organisation_id=organisation_id, team__isnull=False
     ).select_related("team__manager")
     for membership in memberships.order_by("pk"):
         manager = membership.team.manager
-        if manager is not None and manager.pk != user.pk and manager.is_active:
+        if (
+            manager is not None
+            and manager.pk != user.pk
+            and holds(manager, organisation_id, AUTHORITY_ROLES)
+        ):
             return manager
     return None

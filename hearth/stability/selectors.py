@@ -119,4 +119,6 @@ def history_seen_on_household(user, household):
 
 
 def history_of_meeting(meeting):
-    return Event.objects.filter(meeting=meeting).select_related("by").order_by("at", "pk")
+    return (
+        Event.objects.filter(meeting=meeting).select_related("by", "meeting").order_by("at", "pk")
+    )

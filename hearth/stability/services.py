@@ -494,7 +494,7 @@ def _mark_held(user, meeting, fields, request):
     _saved(meeting, *fields, "status", "minutes_due_at")
     items_close_keyed(
         organisation=meeting.authority, key=routing.meeting_key(meeting), by=user,
-        kinds=list(MEETING_ITEMS),
+        kinds=[*MEETING_ITEMS, Kind.UNPLANNED_ENDING_WAIVER],  # held: no longer to be waived
     )  # fmt: skip
     item_open(
         organisation=meeting.authority, kind=Kind.STABILITY_MINUTES,
@@ -582,7 +582,10 @@ def minutes_circulate(*, user, meeting, expected_version, request=None):
     (`follow_up.on_minutes_circulated`)."""
     from hearth.stability import follow_up
 
+    # The placement, then the meeting, as an ending locks them: its `ended_on` read once locked.
+    placement = Placement.objects.select_for_update(of=("self",)).get(pk=meeting.placement_id)
     meeting = _locked_meeting(meeting, expected_version)
+    meeting.placement = placement
     _refuse(permissions.why_not_circulate(user, meeting))
     refuse_if({}, "The minutes cannot be circulated yet", missing_sections(meeting))
     subject, body = _minutes_email(meeting)

@@ -60,6 +60,33 @@ def test_the_list_gives_the_councils_meetings_a_page_at_a_time(
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("meetings", [1, 3])
+def test_the_list_takes_the_same_queries_however_many_meetings_and_actions(
+    api_get, social_worker, team_manager, report_api_meeting, living_placement, meetings,
+    django_assert_num_queries,
+):  # fmt: skip
+    from tests.fixtures.stability import meeting_for_actions
+
+    listed = [report_api_meeting] + [
+        meeting_for_actions(
+            living_placement, chair=team_manager, held_at=timezone.now() - timedelta(days=days)
+        )
+        for days in range(1, meetings)
+    ]
+    for meeting in listed:
+        Action.objects.create(
+            meeting=meeting, description="Refer to CAMHS.", owner=social_worker,
+            given_to=social_worker, due_on=timezone.localdate(), created_by=team_manager,
+        )  # fmt: skip
+    api_get.sign_in(social_worker)
+
+    with django_assert_num_queries(10):
+        response = api_get("stability-meetings", social_worker)
+
+    assert response.json()["count"] == meetings
+    assert sum(len(item["actions"]) for item in response.json()["items"]) == meetings
+
+
 def test_the_list_filters_by_placement_child_status_and_kind(
     api_get, social_worker, report_api_meeting, wigan, household, placements_officer
 ):

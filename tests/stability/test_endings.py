@@ -11,12 +11,19 @@ from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.people.services import EditConflict
 from hearth.referrals.services import ActionNotAllowed, ReferralError
-from hearth.stability import endings, history, routing
+from hearth.stability import endings, history, report, routing
 from hearth.stability.models import Event, Meeting, MovingOnTask
 from hearth.trays.models import OutgoingEmail, WorkItem
 from hearth.trays.selectors import team_tray_for_user, tray_for_user
 from tests.factories import ChildFactory
-from tests.fixtures.stability import WHAT_HAPPENED, end_placement, place, stability_meeting_held
+from tests.fixtures.stability import (
+    WHAT_HAPPENED,
+    arrange_for,
+    end_placement,
+    hold,
+    place,
+    stability_meeting_held,
+)
 
 ENDING_DAY = datetime(2027, 1, 15, 10, 0, tzinfo=LONDON)
 Kind = WorkItem.Kind
@@ -218,6 +225,47 @@ def test_a_stability_meeting_has_no_waiver(living_placement, social_worker, team
     assert endings.waiver_shown(meeting, team_manager) is None
     with pytest.raises(ActionNotAllowed, match="Only an unplanned ending meeting"):
         endings.meeting_waive(user=team_manager, meeting=meeting, reason="No.", expected_version=1)
+
+
+def test_a_meeting_recorded_but_never_held_does_not_allow_the_waiver_nor_count_as_held(
+    requested_meeting, living_placement, social_worker, team_manager, wigan
+):
+    arrange_for(requested_meeting, by=social_worker, chair=team_manager)
+    hold(requested_meeting, by=team_manager, mark_held=False)  # a time written, not marked held
+
+    ended = end_placement(living_placement, social_worker)
+
+    stopped = Meeting.objects.get(pk=requested_meeting.pk)
+    assert stopped.status == "cancelled" and stopped.held_at is not None
+    meeting = ending_meeting_of(living_placement)
+    assert not endings.waiver_possible(meeting)
+    assert not WorkItem.objects.filter(kind=Kind.UNPLANNED_ENDING_WAIVER).exists()
+    assert not endings.waiver_shown(meeting, team_manager)["may_waive"]
+    with pytest.raises(ActionNotAllowed, match="must be held"):
+        endings.meeting_waive(
+            user=team_manager, meeting=meeting, reason="Covered.", expected_version=1
+        )
+    month = ended.ended_on.replace(day=1)
+    result = report.unplanned_endings(wigan, month, month)
+    assert result.measure("stability_meeting_before").values == (0,)
+    assert result.measure("no_stability_meeting").values == (1,)
+    assert result.measure("stability_meetings_held").values == (0,)
+
+
+def test_holding_the_ending_meeting_closes_the_team_managers_waiver_item(
+    waivable_ending_meeting, iro, team_manager
+):
+    assert tray_for_user(team_manager).filter(kind=Kind.UNPLANNED_ENDING_WAIVER).exists()
+    arrange_for(waivable_ending_meeting, by=iro, chair=iro)
+
+    held = hold(waivable_ending_meeting, by=iro)
+
+    assert held.status == "held"
+    assert not tray_for_user(team_manager).filter(kind=Kind.UNPLANNED_ENDING_WAIVER).exists()
+    assert not WorkItem.objects.filter(
+        key=f"meeting:{held.pk}", kind=Kind.UNPLANNED_ENDING_WAIVER, closed_at__isnull=True
+    ).exists()
+    assert tray_for_user(iro).filter(kind=Kind.STABILITY_MINUTES, key=f"meeting:{held.pk}").exists()
 
 
 # Stability meetings of the ended placement ---------------------------------------------------

@@ -12,11 +12,17 @@ from hearth.audit.models import AuditEvent
 from hearth.core.deadlines import LONDON
 from hearth.people.services import EditConflict
 from hearth.referrals.services import ActionNotAllowed, ReferralError
-from hearth.stability import follow_up, history
+from hearth.stability import follow_up, history, services
 from hearth.stability.models import Action, Event, Meeting
 from hearth.trays.models import WorkItem
 from hearth.trays.selectors import tray_for_user
-from tests.fixtures.stability import action_for, end_placement, meeting_for_actions
+from tests.fixtures.stability import (
+    action_for,
+    arrange_for,
+    end_placement,
+    hold,
+    meeting_for_actions,
+)
 
 Kind = WorkItem.Kind
 # Thursday 3 December 2026, 10:00: the meeting is held.
@@ -264,6 +270,64 @@ def test_no_review_is_opened_for_a_placement_that_has_ended(
 
     assert not Meeting.objects.filter(previous=meeting).exists()
     assert tray_for_user(iro).filter(kind=Kind.IRO_ACTION_CHECK).exists()
+
+
+def waiting_meetings(placement):
+    return Meeting.objects.filter(placement=placement, kind="stability", status="requested")
+
+
+def test_a_concern_raised_before_the_minutes_go_out_is_the_review_too(
+    held_meeting, living_placement, social_worker, team_manager
+):
+    raised = services.meeting_request(
+        user=social_worker, placement=living_placement, raised_by="social_worker",
+        concern="Amy went missing on Saturday.",
+    )  # fmt: skip
+    held_meeting.refresh_from_db()
+
+    services.minutes_circulate(
+        user=team_manager, meeting=held_meeting, expected_version=held_meeting.version
+    )
+
+    (waiting,) = waiting_meetings(living_placement)
+    assert waiting.pk == raised.pk
+    assert waiting.due_at == raised.due_at  # 48 hours from the concern: sooner than 3 months
+    assert waiting.previous == held_meeting
+    items = WorkItem.objects.filter(kind=Kind.STABILITY_MEETING, closed_at__isnull=True)
+    assert [(item.key, item.due_at) for item in items] == [(f"meeting:{raised.pk}", raised.due_at)]
+    joined = Event.objects.get(what="review_joined")
+    assert joined.meeting == waiting
+    assert history.sentence(joined, "stability meeting").startswith(
+        "The review of the meeting held on "
+    )
+
+
+def test_a_review_due_sooner_than_a_waiting_concern_brings_it_forward(
+    living_placement, social_worker, team_manager, time_machine
+):
+    time_machine.move_to(HELD - timedelta(days=1), tick=False)
+    requested_meeting = services.meeting_request(
+        user=social_worker, placement=living_placement, raised_by="social_worker", concern="Nights."
+    )
+    arrange_for(requested_meeting, by=social_worker, chair=team_manager)
+    time_machine.move_to(HELD + timedelta(hours=2), tick=False)
+    hold(requested_meeting, by=team_manager, held_at=HELD, next_meeting_on=date(2026, 12, 4))
+    raised = services.meeting_request(
+        user=social_worker, placement=living_placement, raised_by="social_worker",
+        concern="Amy went missing last night.",
+    )  # fmt: skip
+    assert raised.due_at == HELD + timedelta(hours=50)  # Saturday 5 December, 12:00
+    requested_meeting.refresh_from_db()
+
+    services.minutes_circulate(
+        user=team_manager, meeting=requested_meeting, expected_version=requested_meeting.version
+    )
+
+    (waiting,) = waiting_meetings(living_placement)
+    assert waiting.pk == raised.pk
+    assert waiting.due_at == datetime(2026, 12, 4, 23, 59, 59, tzinfo=LONDON)  # the date set
+    item = WorkItem.objects.get(kind=Kind.STABILITY_MEETING, closed_at__isnull=True)
+    assert item.due_at == waiting.due_at
 
 
 def test_nothing_follows_an_unplanned_ending_meeting(ending_meeting, iro, social_worker):

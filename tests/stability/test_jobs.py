@@ -160,6 +160,22 @@ def test_an_owner_with_no_team_manager_escalates_to_the_childs_team_manager(
     assert tray_for_user(team_manager).filter(kind=Kind.ACTION_ESCALATED).exists()
 
 
+def test_an_owners_manager_who_left_the_council_is_not_escalated_to(
+    action_due_friday, supervising_social_worker, fostering_team_manager, team_manager, wigan
+):
+    Membership.objects.filter(user=fostering_team_manager, organisation=wigan).delete()
+    with time_machine.travel(SATURDAY, tick=False):
+        follow_up.actions_flag_overdue(SATURDAY)
+
+    with time_machine.travel(AFTER_RECHECK, tick=False):
+        assert follow_up.actions_escalate(AFTER_RECHECK) == 1
+
+    action = fresh(action_due_friday)
+    assert (action.owner, action.escalated_to) == (team_manager, team_manager)
+    assert not WorkItem.objects.filter(assigned_user=fostering_team_manager).exists()
+    assert tray_for_user(team_manager).filter(kind=Kind.ACTION_ESCALATED).exists()
+
+
 def test_running_the_worker_twice_flags_escalates_and_emails_once(action_due_friday):
     with time_machine.travel(SATURDAY, tick=False):
         run_jobs(SATURDAY)

@@ -449,6 +449,21 @@ def test_circulating_opens_the_next_stability_meeting(held_meeting, team_manager
     assert (review.status, review.raised_by) == (Meeting.Status.REQUESTED, "review")
 
 
+def test_circulating_after_the_placement_ended_opens_no_next_meeting(
+    held_meeting, living_placement, social_worker, team_manager, iro
+):
+    end_placement(living_placement, social_worker, ending="planned")
+
+    circulated = circulate(held_meeting, team_manager)
+
+    assert circulated.status == Meeting.Status.CIRCULATED
+    assert not Meeting.objects.filter(previous=held_meeting).exists()
+    assert not Meeting.objects.filter(status=Meeting.Status.REQUESTED).exists()
+    assert WorkItem.objects.filter(
+        kind=WorkItem.Kind.IRO_ACTION_CHECK, assigned_user=iro, closed_at__isnull=True
+    ).exists()
+
+
 def test_a_stability_meeting_held_since_a_day_is_found(held_meeting, living_placement):
     since = held_meeting.held_at - timedelta(days=1)
 

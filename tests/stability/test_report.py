@@ -5,6 +5,7 @@ month's end, learning themes, and a pinned number of queries."""
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from hearth.accounts.roles import Role
 from hearth.core.deadlines import LONDON
@@ -226,6 +227,25 @@ def test_actions_overdue_at_the_months_end_as_things_stood_then(
     assert values(result, "actions_overdue") == [3, 4, 4]
     assert values(result, "actions_done_late") == [0, 1, 0]
     assert result.measure("actions_overdue").total is None  # a count at each month's end
+
+
+@time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=LONDON), tick=False)
+def test_in_the_month_still_going_only_actions_past_their_date_are_overdue(
+    wigan, living_placement, team_manager, social_worker
+):
+    held = meeting(living_placement, held_at=at(2026, 12, 1), due_at=at(2026, 12, 1))
+    for due_on in (date(2026, 12, 3), date(2026, 12, 7), date(2026, 12, 20)):
+        made = Action.objects.create(
+            meeting=held, description="Refer to CAMHS.", owner=social_worker,
+            given_to=social_worker, due_on=due_on, created_by=team_manager,
+        )  # fmt: skip
+        Action.objects.filter(pk=made.pk).update(created_at=at(2026, 12, 1))
+    december, january = date(2026, 12, 1), date(2027, 1, 1)
+
+    result = report.unplanned_endings(wigan, december, january)
+
+    # Due on the 3rd: overdue. Due today: not until the day is over. Due on the 20th: not yet.
+    assert values(result, "actions_overdue") == [1, 0]
 
 
 # Learning themes -----------------------------------------------------------------------------------

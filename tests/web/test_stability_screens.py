@@ -19,6 +19,8 @@ from hearth.stability.models import Meeting
 from hearth.trays.models import OutgoingEmail
 from tests.fixtures.stability import CONCERN, arrange_for, hold
 
+MEETING_PAGE_QUERIES = 17
+PLACEMENT_PAGE_QUERIES = 16
 MEETING_PAGES = [
     "stability_meeting",
     "stability_meeting_arrange",
@@ -49,6 +51,29 @@ def test_the_placement_page_lists_its_meetings_and_offers_to_ask_for_one(
     assert "Ask for a stability meeting" in shown
     assert reverse("stability_request", args=[living_placement.pk]) in shown
     assert f"Stability meeting {requested_meeting.reference}" in shown
+
+
+@pytest.mark.parametrize("meetings", [1, 3])
+def test_the_placement_pages_meetings_take_the_same_queries_however_many(
+    client, social_worker, team_manager, requested_meeting, living_placement, meetings,
+    django_assert_num_queries,
+):  # fmt: skip
+    from tests.fixtures.stability import meeting_for_actions
+
+    listed = [requested_meeting] + [
+        meeting_for_actions(
+            living_placement, chair=team_manager, held_at=timezone.now() - timedelta(days=days)
+        )
+        for days in range(1, meetings)
+    ]
+    client.force_login(social_worker)
+    url = reverse("placement", args=[living_placement.pk])
+
+    with django_assert_num_queries(PLACEMENT_PAGE_QUERIES):
+        response = client.get(url)
+
+    for meeting in listed:
+        assert f"Stability meeting {meeting.reference}" in page(response)
 
 
 def test_someone_who_may_not_ask_sees_no_button_and_is_refused(
@@ -125,6 +150,25 @@ def test_reading_the_meeting_is_audited_as_a_read_of_the_child(
         action=AuditEvent.Action.VIEW, record_type="child",
         record_id=str(requested_meeting.child_id),
     ).exists()  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_meeting_page_takes_the_same_queries_however_long_its_history(
+    client, team_manager, iro, requested_meeting, living_placement, rows,
+    django_assert_num_queries,
+):  # fmt: skip
+    from hearth.stability.services import meeting_request
+
+    for number in range(rows - 1):  # each concern added is a row of the meeting's history
+        meeting_request(user=iro, placement=living_placement, raised_by="iro", concern=f"C{number}")
+    assert requested_meeting.events.count() == rows
+    client.force_login(team_manager)
+    url = reverse("stability_meeting", args=[requested_meeting.pk])
+
+    with django_assert_num_queries(MEETING_PAGE_QUERIES):
+        response = client.get(url)
+
+    assert page(response).count("added a concern to the stability meeting") == rows - 1
 
 
 @pytest.mark.parametrize("name", MEETING_PAGES)

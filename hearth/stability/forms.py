@@ -108,10 +108,12 @@ class RequestForm(StabilityForm):
     raised_by_name = forms.CharField(
         label="Their name",
         help_text="Needed for a foster carer, the young person, a school, health or another "
-        "professional: the person who raised it.",
+        "professional: the person who raised it. Not needed when the concern is your own.",
         required=False,
         max_length=200,
     )
+    # Required for some answers above (checked in clean), so not marked "(optional)".
+    raised_by_name.sometimes_required = True
     concern = _text(
         "What are they worried about?",
         hint="What is making things difficult at this time, in their words.",

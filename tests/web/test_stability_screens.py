@@ -93,7 +93,10 @@ def test_asking_for_a_meeting_on_the_page(client, social_worker, living_placemen
     time_machine.move_to("2026-12-24 16:00 +00:00", tick=False)
     client.force_login(social_worker)
     url = reverse("stability_request", args=[living_placement.pk])
-    assert "by Saturday 26 December 2026 at 16:00" in page(client.get(url))
+    form = page(client.get(url))
+    assert "by Saturday 26 December 2026 at 16:00" in form
+    # Needed for a carer's, a school's or health's concern: the name is not marked optional.
+    assert "Their name</label>" in form and "Their name (optional)" not in form
 
     missing = client.post(url, {"raised_by": "school", "concern": ""})
     assert "Say what they are worried about" in page(missing)

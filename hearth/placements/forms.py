@@ -29,9 +29,13 @@ def _radios(label, choices, message, *, hint=""):
 
 
 class PlacementForm(GovukForm):
+    # A service's field typed as another field of the form (the service's name: the form's)
+    SERVICE_FIELDS = {}
+
     def add_service_errors(self, error):
         """A ReferralError's messages at their fields, or at the top of the page."""
         for name, message in error.field_errors.items():
+            name = self.SERVICE_FIELDS.get(name, name)
             self.add_error(name if name in self.fields else None, message)
         for problem in error.problems:
             if problem not in error.field_errors.values():

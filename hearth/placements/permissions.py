@@ -168,7 +168,9 @@ def may_issue_agreement(user, offer, policy):
 # Ending, costing, spend -----------------------------------------------------------------------------
 
 
-def _manages_childs_team(user, child):
+def manages_childs_team(user, child):
+    """A team manager of the council who manages the child's team (by name or as a member of
+    it with the role); for a child with no team, any team manager of the council."""
     if Role.TEAM_MANAGER not in roles_of(user, child.authority_id):
         return False
     team = child.team
@@ -186,7 +188,7 @@ def is_ender(user, placement):
     child = placement.child
     roles = roles_of(user, placement.authority_id)
     allocated = child.social_worker_id == user.pk and Role.SOCIAL_WORKER in roles
-    return allocated or Role.PLACEMENTS_OFFICER in roles or _manages_childs_team(user, child)
+    return allocated or Role.PLACEMENTS_OFFICER in roles or manages_childs_team(user, child)
 
 
 def why_not_end(user, placement):

@@ -27,13 +27,15 @@ DAY = timedelta(days=1)
 
 
 @contextmanager
-def _at(moment):
-    """Let the services record `moment` as the time of what they do."""
+def recorded_at(moment):
+    """Let the services (and records made now: `auto_now_add`, history) carry `moment` as their
+    time."""
     with mock.patch.object(timezone, "now", return_value=moment):
         yield
 
 
-def _staff(authority):
+def staff_by_role(authority):
+    """The council's people (not the demo users) by role."""
     staff = {}
     for membership in (
         Membership.objects.filter(organisation=authority, user__is_demo=False)
@@ -94,7 +96,7 @@ class _Replay:
     def __init__(self, authority, now):
         self.authority = authority
         self.now = now
-        self.staff = _staff(authority)
+        self.staff = staff_by_role(authority)
 
     def first(self, role):
         return self.staff.get(role, [None])[0]
@@ -103,21 +105,21 @@ class _Replay:
         """Make a referral for `children` `started` ago, then take each (action, by, data)."""
         social_worker = children[0].social_worker
         moment = self.now - started
-        with _at(moment):
+        with recorded_at(moment):
             referral = services.referral_create(user=social_worker, children=children)
         answers = answers or _answers(children, moment.date())
         for section, data in answers.items():
             if sections is not None and section not in sections:
                 continue
             moment += timedelta(minutes=20)
-            with _at(moment):
+            with recorded_at(moment):
                 referral, _changed = services.referral_update(
                     user=social_worker, referral=referral, section=section, data=data,
                     expected_version=referral.version,
                 )  # fmt: skip
         for action, by, data, after in steps:
             moment += after
-            with _at(moment):
+            with recorded_at(moment):
                 referral, _event = services.referral_act(
                     user=by, referral=referral, action=action, data=data
                 )
@@ -312,7 +314,7 @@ def _ring_carers(replay, referral, placements, *, offer):
     morning = referral.accepted_at + 2 * HOUR
     if morning + 2 * HOUR >= replay.now:
         return False
-    return seed_contacts(referral, worker, morning, _at, offer=offer)
+    return seed_contacts(referral, worker, morning, recorded_at, offer=offer)
 
 
 def hand_over(authority, colleague, demo_user):

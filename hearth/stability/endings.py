@@ -27,14 +27,12 @@ from django.utils import timezone
 
 from hearth.accounts.access import roles_of
 from hearth.accounts.roles import Role
-from hearth.audit.models import AuditEvent
-from hearth.audit.services import audit_record
-from hearth.core.deadlines import END_OF_DAY, LONDON, is_overdue, policy_due_at
+from hearth.core.deadlines import LONDON, is_overdue, policy_due_at
 from hearth.core.rules import Unit
-from hearth.people.services import EditConflict
 from hearth.placements.models import Placement
-from hearth.referrals.services import ActionNotAllowed, clean_text, refuse_if, version_number
+from hearth.referrals.services import clean_text, refuse_if
 from hearth.stability import history, routing, selectors, vocabulary
+from hearth.stability.common import audit_change, check_step, end_of
 from hearth.stability.models import Meeting, MovingOnTask
 from hearth.trays.models import WorkItem
 from hearth.trays.services import item_open, items_close_keyed
@@ -83,10 +81,6 @@ def _role_of(user, authority_id):
     return next((role for role in HISTORY_ROLES if role in held), "")
 
 
-def _end_of(day):
-    return datetime.combine(day, END_OF_DAY, tzinfo=LONDON)
-
-
 # The unplanned ending meeting's window and its waiver -------------------------------------------
 
 
@@ -94,7 +88,7 @@ def ending_window(policy, ended_on):
     """(from, by) of the unplanned ending meeting of a placement ended on `ended_on`: from 00:00
     of the first day of the window to the end of its last day. Both are counted from the end of
     the ending's last day, so a council's own timescales are honoured as they are set."""
-    ended = _end_of(ended_on)
+    ended = end_of(ended_on)
     first = policy_due_at(policy, "unplanned_ending_meeting_from", ended)
     if policy.timescale("unplanned_ending_meeting_from")[1] != Unit.HOURS:
         first = datetime.combine(first.astimezone(LONDON).date(), time.min, tzinfo=LONDON)
@@ -103,7 +97,7 @@ def ending_window(policy, ended_on):
 
 def waiver_window_start(policy, ended_on):
     """00:00 of the first day of the waiver window counted back from the ending."""
-    return policy_due_at(policy, "unplanned_ending_waiver_window", _end_of(ended_on))
+    return policy_due_at(policy, "unplanned_ending_waiver_window", end_of(ended_on))
 
 
 def waiver_grounds(meeting):
@@ -119,7 +113,7 @@ def waiver_grounds(meeting):
             kind=Meeting.Kind.STABILITY,
             status__in=selectors.HELD,
             held_at__gte=waiver_window_start(policy, placement.ended_on),
-            held_at__lte=_end_of(placement.ended_on),
+            held_at__lte=end_of(placement.ended_on),
         )
         .order_by("-held_at", "-pk")
         .first()
@@ -345,13 +339,6 @@ def why_not_moving_on_done(user, task):
     )
 
 
-def _audit(user, record_type, record, organisation, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type=record_type,
-        record_id=record.pk, organisation=organisation, request=request, detail=detail,
-    )  # fmt: skip
-
-
 @transaction.atomic
 def moving_on_done(*, user, task, note="", expected_version, request=None):
     """Record one moving-on task as done, with a note of how; the tray item closes when both
@@ -361,11 +348,7 @@ def moving_on_done(*, user, task, note="", expected_version, request=None):
         .select_related("placement__authority", "placement__child", "placement__household")
         .get(pk=task.pk)
     )
-    refusal = why_not_moving_on_done(user, task)
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
-    if version_number(expected_version) != task.version:
-        raise EditConflict("Someone else changed the task after you opened it")
+    check_step(why_not_moving_on_done(user, task), task, expected_version, "task")
     errors = {}
     note = clean_text(note, "note", errors, name="The note", limit=NOTE_LIMIT)
     refuse_if(errors)
@@ -384,8 +367,10 @@ def moving_on_done(*, user, task, note="", expected_version, request=None):
         role=_role_of(user, placement.authority_id), comment=note, detail={"task": label},
     )  # fmt: skip
     detail = f"moving-on task {task.pk} of placement {placement.pk} done ({task.kind})"
-    _audit(user, "child", placement.child, placement.authority, detail, request)
-    _audit(user, "household", placement.household, placement.household.provider, detail, request)
+    audit_change(user, "child", placement.child, placement.authority, detail, request)
+    audit_change(
+        user, "household", placement.household, placement.household.provider, detail, request
+    )
     return task
 
 
@@ -451,11 +436,7 @@ def meeting_waive(*, user, meeting, reason, expected_version, request=None):
         .select_related("authority__policy", "placement", "child", "household")
         .get(pk=meeting.pk)
     )
-    refusal = why_not_waive(user, meeting)
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
-    if version_number(expected_version) != meeting.version:
-        raise EditConflict("Someone else changed the meeting after you opened it")
+    check_step(why_not_waive(user, meeting), meeting, expected_version, "meeting")
     errors = {}
     reason = clean_text(
         reason, "reason", errors, name="The reason", limit=NOTE_LIMIT,
@@ -474,7 +455,7 @@ def meeting_waive(*, user, meeting, reason, expected_version, request=None):
         placement=meeting.placement, what="meeting_waived", by=user,
         role=_role_of(user, meeting.authority_id), meeting=meeting, comment=reason,
     )  # fmt: skip
-    _audit(
+    audit_change(
         user, "child", meeting.child, meeting.authority,
         f"unplanned ending meeting {meeting.pk} waived", request,
     )  # fmt: skip

@@ -18,9 +18,6 @@ step, the audit of the child in the same transaction. The worker's steps have no
 None). Each job takes its rows under a lock, so two workers at once do nothing twice.
 """
 
-from datetime import datetime
-
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,10 +27,10 @@ from hearth.accounts.models import User
 from hearth.accounts.roles import AUTHORITY_ROLES, Role
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
-from hearth.core.deadlines import END_OF_DAY, LONDON, policy_due_at
-from hearth.people.services import EditConflict
-from hearth.referrals.services import ActionNotAllowed, clean_text, refuse_if, version_number
+from hearth.core.deadlines import policy_due_at
+from hearth.referrals.services import clean_text, refuse_if
 from hearth.stability import history, routing, selectors
+from hearth.stability.common import NO_CHILD_NAMED, check_step, end_of, link, refuse
 from hearth.stability.models import Action, Meeting
 from hearth.trays.models import WorkItem
 from hearth.trays.services import email_queue, item_open, items_close_keyed, recipients_of
@@ -45,15 +42,9 @@ Status = Meeting.Status
 ACTION_ITEMS = (Kind.STABILITY_ACTION, Kind.ACTION_OVERDUE, Kind.ACTION_ESCALATED)
 MEETING_ITEMS = (Kind.STABILITY_MEETING, Kind.UNPLANNED_ENDING_MEETING)
 ACTIONS_ALLOWED = (Status.HELD, Status.CIRCULATED)
-NO_CHILD_NAMED = "This message names no child: sign in to Hearth to see who it is about."
 
 
 # Small helpers --------------------------------------------------------------------------------------
-
-
-def end_of(day):
-    """23:59:59 Europe/London of `day`: when something due on that day is due."""
-    return datetime.combine(day, END_OF_DAY, tzinfo=LONDON)
 
 
 def _audit(user, meeting, detail, request):
@@ -62,10 +53,6 @@ def _audit(user, meeting, detail, request):
         record_id=meeting.child_id, organisation=meeting.authority, request=request,
         detail=detail,
     )  # fmt: skip
-
-
-def _link(path):
-    return settings.HEARTH_BASE_URL.rstrip("/") + path
 
 
 def _action_title(action, meeting):
@@ -251,9 +238,7 @@ def action_add(*, user, meeting, description, owner, due_on, request=None):
     """Add an action agreed at a held meeting: what, who (a Hearth user of the council) and by
     when (today or later). It lands in the owner's tray, due at the end of its date."""
     meeting = _locked_meeting(meeting)
-    refusal = why_not_add_action(user, meeting)
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
+    refuse(why_not_add_action(user, meeting))
     errors = {}
     description = clean_text(
         description, "description", errors, name="The action", missing="Say what is to be done"
@@ -300,11 +285,7 @@ def action_done(*, user, action, note, expected_version, request=None):
     """Mark an action done, with what was done: by its owner, the manager it was escalated to,
     the chair or the child's team manager. Every tray item of the action closes."""
     action = _locked_action(action)
-    refusal = why_not_done(user, action)
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
-    if version_number(expected_version) != action.version:
-        raise EditConflict("Someone else changed the action after you opened it")
+    check_step(why_not_done(user, action), action, expected_version, "action")
     errors = {}
     note = clean_text(note, "note", errors, name="What was done")
     refuse_if(errors)
@@ -423,11 +404,7 @@ def iro_check(*, user, meeting, note, expected_version, request=None):
     """An IRO of the council (the child's or another) records that they checked the meeting's
     actions were followed up (003: "within 6 weeks of the stability meeting taking place")."""
     meeting = _locked_meeting(meeting)
-    refusal = why_not_iro_check(user, meeting)
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
-    if version_number(expected_version) != meeting.version:
-        raise EditConflict("Someone else changed the meeting after you opened it")
+    check_step(why_not_iro_check(user, meeting), meeting, expected_version, "meeting")
     errors = {}
     note = clean_text(
         note, "note", errors, name="Your check", missing="Say how the actions were followed up"
@@ -633,7 +610,7 @@ def _reminder(meeting, first_line):
         [
             first_line,
             "",
-            f"Open it in Hearth: {_link(routing.meeting_link(meeting))}",
+            f"Open it in Hearth: {link(routing.meeting_link(meeting))}",
             "",
             NO_CHILD_NAMED,
         ]

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from django import forms
 
 from hearth.core.deadlines import LONDON
+from hearth.placements.forms import PlacementForm
 from hearth.referrals.services import TEXT_LIMIT
 from hearth.stability import vocabulary
 from hearth.stability.services import RAISED_BY_A_PERSON
@@ -69,25 +70,9 @@ def at(day, moment):
     return datetime.combine(day, moment, tzinfo=LONDON)
 
 
-class StabilityForm(GovukForm):
+class StabilityForm(PlacementForm):
     # Where a service's field is typed as two fields (a date and a time)
     SERVICE_FIELDS = {"scheduled_for": "scheduled_on", "held_at": "held_on"}
-
-    def add_service_errors(self, error):
-        """A ReferralError's messages at their fields, or at the top of the page."""
-        for name, message in error.field_errors.items():
-            name = self.SERVICE_FIELDS.get(name, name)
-            self.add_error(name if name in self.fields else None, message)
-        for problem in error.problems:
-            if problem not in error.field_errors.values():
-                self.add_error(None, problem)
-        if not error.field_errors and not error.problems:
-            self.add_error(None, str(error))
-
-    def add_error(self, field, error):
-        if field is not None and field in self.fields and self.fields[field].widget.is_hidden:
-            field = None
-        super().add_error(field, error)
 
 
 # Raising a concern ---------------------------------------------------------------------------------
@@ -349,4 +334,60 @@ class RecordForm(StabilityForm):
 
 
 class CirculateForm(StabilityForm):
+    version = _version()
+
+
+# After the meeting: its actions, the IRO's check, the waiver and the moving-on tasks ---------------
+
+
+class ActionAddForm(StabilityForm):
+    """What is to be done, by whom and by when. Each answer is checked by the service, which
+    puts its message at the field."""
+
+    description = _text("What is to be done?", hint="One action: what, and for whom if it helps.")
+    owner = forms.ChoiceField(label="Who will do it?", required=False)
+    due_on = GovukDateField(
+        label="Date it is due", help_text="Today or later. For example, 27 3 2027", required=False
+    )
+
+    def __init__(self, data=None, *, owners, **kwargs):
+        super().__init__(data, **kwargs)
+        self.owners = {str(person.pk): person for person in owners}
+        self.fields["owner"].choices = [
+            ("", "Choose someone"),
+            *[(pk, person.display_name) for pk, person in self.owners.items()],
+        ]
+
+    def chosen_owner(self):
+        return self.owners.get(self.cleaned_data.get("owner") or "")
+
+
+class ActionDoneForm(StabilityForm):
+    note = _text("What was done (optional)", hint="For example, the date the referral was sent.")
+    version = _version()
+
+
+class IroCheckForm(StabilityForm):
+    note = _text(
+        "How were the actions followed up?",
+        hint="What was done, what is still to do and anything you have escalated.",
+    )
+    version = _version()
+
+
+class WaiveForm(StabilityForm):
+    reason = _text(
+        "Why is the unplanned ending meeting not needed?",
+        hint="Say what the stability meeting covered and why the learning is already known.",
+        required=True,
+        message="Enter why the unplanned ending meeting is not needed",
+    )
+    version = _version()
+
+
+class MovingOnDoneForm(StabilityForm):
+    note = _text(
+        "How it was done (optional)",
+        hint="For example, when the profile was given to the new carers.",
+    )
     version = _version()

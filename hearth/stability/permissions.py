@@ -18,8 +18,9 @@ Each rule answers why not in a sentence for the screens (None: the person may). 
 writes.
 """
 
-from hearth.accounts.access import memberships_of, roles_of
+from hearth.accounts.access import roles_of
 from hearth.accounts.roles import Role
+from hearth.placements.permissions import manages_childs_team
 from hearth.stability.models import Meeting
 
 RAISERS = frozenset(
@@ -61,22 +62,6 @@ def chair_words(meeting_kind, policy):
     words = sorted(role_label(role).lower() for role in chair_roles(meeting_kind, policy))
     words = [w.replace("independent reviewing officer", "IRO") for w in words]
     return " or ".join(f"a {w}" if w[0] not in "aeiouAEIOU" else f"an {w}" for w in words)
-
-
-def manages_childs_team(user, child):
-    """A team manager of the council who manages the child's team (by name or as a member of
-    it with the role); for a child with no team, any team manager of the council."""
-    if Role.TEAM_MANAGER not in roles_of(user, child.authority_id):
-        return False
-    team = child.team
-    if team is None or team.manager_id == user.pk:
-        return True
-    return any(
-        m.organisation_id == child.authority_id
-        and m.role == Role.TEAM_MANAGER
-        and m.team_id == team.pk
-        for m in memberships_of(user)
-    )
 
 
 def is_childs_social_worker(user, child):

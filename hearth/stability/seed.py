@@ -18,15 +18,12 @@ changed anything), and drops the replay's mail announcements, as the referral se
 """
 
 import random
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from functools import cached_property
-from unittest import mock
 
 from django.db.models import Q
 from django.utils import timezone
 
-from hearth.accounts.models import Membership
 from hearth.accounts.roles import Role
 from hearth.audit.services import synthetic_history
 from hearth.core.deadlines import LONDON, policy_due_at
@@ -35,6 +32,7 @@ from hearth.people.forms import age_on
 from hearth.people.models import Child, Household
 from hearth.placements import codes
 from hearth.placements.models import Placement
+from hearth.referrals.seed import recorded_at, staff_by_role
 from hearth.stability import history, routing, vocabulary
 from hearth.stability.endings import day_words, ending_window, waiver_possible
 from hearth.stability.models import Action, Meeting, Participant
@@ -65,24 +63,6 @@ VENUES = ("The council's offices", "The carers' home", "Online (Teams)")
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
 
-@contextmanager
-def _at(moment):
-    """Let the records made now carry `moment` as their time (`auto_now_add`, history)."""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
-
-
-def _staff(authority):
-    staff = {}
-    for membership in (
-        Membership.objects.filter(organisation=authority, user__is_demo=False)
-        .select_related("user")
-        .order_by("user_id")
-    ):
-        staff.setdefault(membership.role, []).append(membership.user)
-    return staff
-
-
 def _moment(day, hour, minute=0):
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
@@ -94,7 +74,7 @@ def _weighted(rng, weights):
 
 def seed_stability(authority):
     """Placements and stability records of a newly seeded council; how many placements it made."""
-    staff = _staff(authority)
+    staff = staff_by_role(authority)
     placed_by = (staff.get(Role.PLACEMENTS_OFFICER) or staff.get(Role.TEAM_MANAGER) or [None])[0]
     if placed_by is None:
         return 0
@@ -153,7 +133,7 @@ class _Seeding:
             **self._placement_fields(child, household, started_on, care_type),
             **codes.derive_codes(child, household, care_type, started_on), **ending,
         )  # fmt: skip
-        with _at(_moment(started_on, 11)):
+        with recorded_at(_moment(started_on, 11)):
             placement.save()
         return placement
 
@@ -288,18 +268,18 @@ class _Seeding:
             circulated_at=circulated_at, circulated_by=chair,
             iro_check_due_at=policy_due_at(self.policy, "iro_action_check", held_at),
         )  # fmt: skip
-        with _at(requested_at):
+        with recorded_at(requested_at):
             meeting.save()
             self._record(placement, "meeting_requested", meeting.requested_by, meeting,
                          detail={"raised_by": meeting.get_raised_by_display(),
                                  "due": when(meeting.due_at), "reference": meeting.reference})  # fmt: skip
         self._participants(meeting)
-        with _at(held_at + HOUR * 2):
+        with recorded_at(held_at + HOUR * 2):
             self._record(placement, "meeting_held", chair, meeting,
                          detail={"held": when(held_at), "chair": chair.display_name,
                                  "minutes_due": when(minutes_due_at)})  # fmt: skip
             self._actions(meeting, chair)
-        with _at(circulated_at):
+        with recorded_at(circulated_at):
             self._record(placement, "minutes_circulated", chair, meeting, detail={"count": 4})
         return meeting
 
@@ -356,7 +336,7 @@ class _Seeding:
             concern=placement.ending_note, requested_at=placement.ended_at,
             due_from=window_from, due_at=window_by,
         )  # fmt: skip
-        with _at(placement.ended_at):
+        with recorded_at(placement.ended_at):
             meeting.save()
             self._record(placement, "ending_meeting_due", placement.ended_by, meeting,
                          detail={"window_from": day_words(window_from),
@@ -391,7 +371,7 @@ class _Seeding:
             "and the learning; the IRO agrees a second meeting would add nothing."
         )
         meeting.save(update_fields=["status", "closed_by", "closed_at", "closed_reason"])
-        with _at(meeting.closed_at):
+        with recorded_at(meeting.closed_at):
             self._record(meeting.placement, "meeting_waived", manager, meeting,
                          comment=meeting.closed_reason)  # fmt: skip
         return meeting
@@ -410,11 +390,11 @@ class _Seeding:
         meeting.circulated_by = chair
         meeting.save()
         self._participants(meeting)
-        with _at(held_at + HOUR * 2):
+        with recorded_at(held_at + HOUR * 2):
             self._record(meeting.placement, "meeting_held", chair, meeting,
                          detail={"held": when(held_at), "chair": chair.display_name,
                                  "minutes_due": when(minutes_due_at)})  # fmt: skip
-        with _at(meeting.circulated_at):
+        with recorded_at(meeting.circulated_at):
             self._record(meeting.placement, "minutes_circulated", chair, meeting,
                          detail={"count": 5})  # fmt: skip
         return meeting

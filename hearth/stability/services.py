@@ -23,7 +23,6 @@ opened at (`EditConflict`) and what was typed (`ReferralError`, each message at 
 writing anything, and writes its history and audit rows in the same transaction.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -32,18 +31,16 @@ from django.utils import timezone
 
 from hearth.accounts.access import roles_of
 from hearth.accounts.models import User
-from hearth.audit.models import AuditEvent
-from hearth.audit.services import audit_record
 from hearth.core.deadlines import LONDON, policy_due_at
 from hearth.people.services import EditConflict
 from hearth.placements.models import Placement
 from hearth.referrals.services import (
-    ActionNotAllowed,
     clean_text,
     refuse_if,
     version_number,
 )
 from hearth.stability import history, permissions, routing, selectors, vocabulary
+from hearth.stability.common import NO_CHILD_NAMED, audit_change, link, refuse
 from hearth.stability.models import Meeting, Participant
 from hearth.stability.presenters import day, when
 from hearth.trays.models import WorkItem
@@ -61,26 +58,14 @@ ATTENDANCE = ("attended", "views_given", "neither")
 MEETING_ITEMS = (Kind.STABILITY_MEETING, Kind.UNPLANNED_ENDING_MEETING)
 CONFLICT = "Someone else changed the meeting after you opened it"
 NAME_LIMIT = 200
-NO_CHILD_NAMED = "This message names no child: sign in to Hearth to see who it is about."
 ARRANGE_FIELDS = ("chair", "scheduled_for", "venue")
 
 
 # Small helpers ---------------------------------------------------------------------------------------
 
 
-def _audit(user, record_type, record, organisation, detail, request):
-    audit_record(
-        user=user, action=AuditEvent.Action.UPDATE, record_type=record_type,
-        record_id=record.pk, organisation=organisation, request=request, detail=detail,
-    )  # fmt: skip
-
-
 def _roles_words(user, authority_id):
     return ", ".join(sorted(roles_of(user, authority_id) & permissions.RAISERS))
-
-
-def _link(path):
-    return settings.HEARTH_BASE_URL.rstrip("/") + path
 
 
 def _locked_placement(placement):
@@ -103,11 +88,6 @@ def _locked_meeting(meeting, expected_version):
     if expected_version is not None and version_number(expected_version) != locked.version:
         raise EditConflict(CONFLICT)
     return locked
-
-
-def _refuse(refusal):
-    if refusal is not None:
-        raise ActionNotAllowed(refusal)
 
 
 def _saved(meeting, *fields):
@@ -149,7 +129,7 @@ def meeting_request(*, user, placement, raised_by, raised_by_name="", concern, r
     held, the concern joins it (its due time brought forward if this one is sooner) and that
     meeting is returned."""
     placement = _locked_placement(placement)
-    _refuse(permissions.why_not_request(user, placement))
+    refuse(permissions.why_not_request(user, placement))
     errors, raised_by, raised_by_name, concern = _concern_problems(
         raised_by, raised_by_name, concern
     )
@@ -176,7 +156,7 @@ def meeting_request(*, user, placement, raised_by, raised_by_name="", concern, r
             role=_roles_words(user, placement.authority_id), meeting=meeting, comment=concern,
             detail={"raised_by": raiser, "due": when(due), "reference": meeting.reference},
         )  # fmt: skip
-    _audit(
+    audit_change(
         user, "child", placement.child, placement.authority,
         f"{meeting.reference} asked for", request,
     )  # fmt: skip
@@ -266,7 +246,7 @@ def meeting_arrange(
     invited. The three the policy requires (foster carer, supervising social worker, the child's
     social worker) must be among them."""
     meeting = _locked_meeting(meeting, expected_version)
-    _refuse(permissions.why_not_arrange(user, meeting))
+    refuse(permissions.why_not_arrange(user, meeting))
     policy = meeting.authority.policy
     errors = {}
     if chair is None:
@@ -303,7 +283,7 @@ def meeting_arrange(
             "invited": str(len(cleaned)), "reference": meeting.reference,
         },
     )  # fmt: skip
-    _audit(
+    audit_change(
         user, "child", meeting.child, meeting.authority,
         f"{meeting.reference} arranged for {when(scheduled_for)}", request,
     )  # fmt: skip
@@ -437,7 +417,7 @@ def meeting_record(
     required parts present, and gives the chair the minutes to circulate by `stability_minutes`
     working days."""
     meeting = _locked_meeting(meeting, expected_version)
-    _refuse(permissions.why_not_record(user, meeting))
+    refuse(permissions.why_not_record(user, meeting))
     now = timezone.now()
     errors, written, family_views, themes, next_meeting_on = _record_problems(
         meeting, held_at=held_at, sections=sections, family_views=family_views, themes=themes,
@@ -472,7 +452,7 @@ def meeting_record(
         if meeting.status == Status.HELD:
             _move_minutes_due(meeting, fields)
         _saved(meeting, *fields)
-        _audit(
+        audit_change(
             user, "child", meeting.child, meeting.authority,
             f"{meeting.reference} record saved", request,
         )  # fmt: skip
@@ -510,8 +490,10 @@ def _mark_held(user, meeting, fields, request):
             "minutes_due": when(meeting.minutes_due_at), "reference": meeting.reference,
         },
     )  # fmt: skip
-    _audit(user, "child", meeting.child, meeting.authority, f"{meeting.reference} held", request)
-    _audit(
+    audit_change(
+        user, "child", meeting.child, meeting.authority, f"{meeting.reference} held", request
+    )
+    audit_change(
         user, "household", meeting.household, meeting.household.provider,
         f"{meeting.reference} of child {meeting.child_id} held", request,
     )  # fmt: skip
@@ -561,8 +543,8 @@ def minutes_recipients(meeting):
 
 
 def _minutes_email(meeting):
-    page = _link(reverse("stability_meeting", args=[meeting.pk]))
-    pdf = _link(reverse("stability_meeting_minutes", args=[meeting.pk]))
+    page = link(reverse("stability_meeting", args=[meeting.pk]))
+    pdf = link(reverse("stability_meeting_minutes", args=[meeting.pk]))
     words = meeting_words(meeting)
     subject = f"Minutes of {words}"
     body = "\n".join([
@@ -586,7 +568,7 @@ def minutes_circulate(*, user, meeting, expected_version, request=None):
     placement = Placement.objects.select_for_update(of=("self",)).get(pk=meeting.placement_id)
     meeting = _locked_meeting(meeting, expected_version)
     meeting.placement = placement
-    _refuse(permissions.why_not_circulate(user, meeting))
+    refuse(permissions.why_not_circulate(user, meeting))
     refuse_if({}, "The minutes cannot be circulated yet", missing_sections(meeting))
     subject, body = _minutes_email(meeting)
     sent = email_queue_to(
@@ -606,11 +588,11 @@ def minutes_circulate(*, user, meeting, expected_version, request=None):
         detail={"count": str(len(sent)), "reference": meeting.reference},
     )  # fmt: skip
     follow_up.on_minutes_circulated(meeting=meeting, by=user)
-    _audit(
+    audit_change(
         user, "child", meeting.child, meeting.authority,
         f"minutes of {meeting.reference} circulated and filed", request,
     )  # fmt: skip
-    _audit(
+    audit_change(
         user, "household", meeting.household, meeting.household.provider,
         f"minutes of {meeting.reference} filed", request,
     )  # fmt: skip

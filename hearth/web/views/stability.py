@@ -7,9 +7,10 @@ take each step is `hearth.stability.permissions` (a person who may see the meeti
 step gets 403, audited too). Each step is one service of `hearth.stability.services`.
 """
 
-from django.contrib import messages
+from functools import partial
+
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,14 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hearth.accounts.access import placement_for_user, stability_meeting_for_user
 from hearth.accounts.roles import Capability
 from hearth.core.deadlines import policy_due_at
-from hearth.people.services import EditConflict
-from hearth.referrals.services import ActionNotAllowed, ReferralError
 from hearth.stability import (
     documents,
     endings,
     follow_up,
     permissions,
     presenters,
+    routing,
     selectors,
     services,
 )
@@ -40,6 +40,7 @@ from hearth.stability.forms import (
 from hearth.web.decorators import requires
 from hearth.web.downloads import download
 from hearth.web.editing import audit_shown
+from hearth.web.views._stability_common import deny, posted, take_step
 
 CONFLICT = (
     "Someone else changed the meeting after you opened this page. Nothing was saved: reload the "
@@ -47,18 +48,10 @@ CONFLICT = (
 )
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _refused(request, reason, detail, *, meeting=None, placement=None):
     """403 for a step the person may not take, the attempt audited."""
     record_type, record = ("stability_meeting", meeting) if meeting else ("placement", placement)
-    request.hearth_denied = [
-        *getattr(request, "hearth_denied", []),
-        {"record_type": record_type, "record_id": str(record.pk), "user": request.user,
-         "detail": detail},
-    ]  # fmt: skip
+    deny(request, record_type, record.pk, detail)
     context = {"meeting": meeting, "placement": placement or meeting.placement, "reason": reason}
     return render(request, "stability/not_allowed.html", context, status=403)
 
@@ -88,33 +81,31 @@ def _head(meeting):
 def stability_request(request, pk):
     placement = placement_for_user(request.user, pk, write=True, request=request)
     detail = f"ask for a stability meeting on placement {placement.pk}"
+    refused = partial(_refused, request, detail=detail, placement=placement)
     reason = permissions.why_not_request(request.user, placement)
     if reason is not None:
-        return _refused(request, reason, detail, placement=placement)
-    form = RequestForm(_posted(request))
+        return refused(reason)
+    form = RequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         waiting = selectors.waiting_stability_meeting(placement)
-        try:
-            meeting = services.meeting_request(
-                user=request.user, placement=placement, raised_by=data["raised_by"],
-                raised_by_name=data["raised_by_name"], concern=data["concern"], request=request,
-            )  # fmt: skip
-        except ActionNotAllowed as refusal:
-            return _refused(request, str(refusal), detail, placement=placement)
-        except ReferralError as error:
-            form.add_service_errors(error)
-        else:
+
+        def done(meeting):
             due = presenters.when(meeting.due_at)
             if waiting is not None and waiting.pk == meeting.pk:
-                messages.success(
-                    request,
+                return (
                     f"The concern is added to the stability meeting already asked for, "
-                    f"{meeting.reference}: it is to be held by {due}",
+                    f"{meeting.reference}: it is to be held by {due}"
                 )
-            else:
-                messages.success(request, f"The stability meeting is to be held by {due}")
-            return redirect("stability_meeting", pk=meeting.pk)
+            return f"The stability meeting is to be held by {due}"
+
+        response = take_step(
+            request, form, services.meeting_request, placement=placement,
+            raised_by=data["raised_by"], raised_by_name=data["raised_by_name"],
+            concern=data["concern"], refused=refused, message=done, to=routing.meeting_link,
+        )  # fmt: skip
+        if response is not None:
+            return response
     _shown_child(request, placement)
     context = {
         "placement": placement,
@@ -181,35 +172,30 @@ def _arrange_initial(meeting):
 def stability_meeting_arrange(request, pk):
     meeting = _meeting(request, pk, write=True)
     detail = f"arrange {meeting.reference}"
+    refused = partial(_refused, request, detail=detail, meeting=meeting)
     reason = permissions.why_not_arrange(request.user, meeting)
     if reason is not None:
-        return _refused(request, reason, detail, meeting=meeting)
+        return refused(reason)
     policy = meeting.authority.policy
     chairs = list(
         selectors.staff_of(meeting.authority_id, permissions.chair_roles(meeting.kind, policy))
     )
     form = ArrangeForm(
-        _posted(request), chairs=chairs, chair_hint=permissions.chair_words(meeting.kind, policy),
+        posted(request), chairs=chairs, chair_hint=permissions.chair_words(meeting.kind, policy),
         initial=_arrange_initial(meeting),
     )  # fmt: skip
-    formset = InviteeFormSet(_posted(request), initial=_invitee_initial(meeting), prefix="invitee")
+    formset = InviteeFormSet(posted(request), initial=_invitee_initial(meeting), prefix="invitee")
     if request.method == "POST" and form.is_valid() & formset.is_valid():
         rows, forms_of = invitees_from(formset)
-        try:
-            services.meeting_arrange(
-                user=request.user, meeting=meeting, chair=form.chair_chosen(),
-                scheduled_for=form.scheduled_for(), venue=form.cleaned_data["venue"],
-                invitees=rows, expected_version=form.cleaned_data["version"], request=request,
-            )  # fmt: skip
-        except EditConflict:
-            form.add_error(None, CONFLICT)
-        except ActionNotAllowed as refusal:
-            return _refused(request, str(refusal), detail, meeting=meeting)
-        except ReferralError as error:
-            put_invitee_errors(error, forms_of, form)
-        else:
-            messages.success(request, f"{meeting.reference} is arranged")
-            return redirect("stability_meeting", pk=meeting.pk)
+        response = take_step(
+            request, form, services.meeting_arrange, meeting=meeting, chair=form.chair_chosen(),
+            scheduled_for=form.scheduled_for(), venue=form.cleaned_data["venue"],
+            invitees=rows, expected_version=form.cleaned_data["version"], refused=refused,
+            message=f"{meeting.reference} is arranged", to=routing.meeting_link(meeting),
+            conflict=CONFLICT, put_errors=partial(put_invitee_errors, forms_of=forms_of, form=form),
+        )  # fmt: skip
+        if response is not None:
+            return response
     _shown_child(request, meeting)
     context = {
         "meeting": meeting,
@@ -251,38 +237,33 @@ def _record_initial(meeting, participants):
 def stability_meeting_record(request, pk):
     meeting = _meeting(request, pk, write=True)
     detail = f"record {meeting.reference}"
+    refused = partial(_refused, request, detail=detail, meeting=meeting)
     reason = permissions.why_not_record(request.user, meeting)
     if reason is not None:
-        return _refused(request, reason, detail, meeting=meeting)
+        return refused(reason)
     participants = selectors.participants_of(meeting)
     form = RecordForm(
-        _posted(request), meeting=meeting, participants=participants,
+        posted(request), meeting=meeting, participants=participants,
         initial=_record_initial(meeting, participants),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         mark_held = "mark_held" in request.POST
-        try:
-            saved = services.meeting_record(
-                user=request.user, meeting=meeting, mark_held=mark_held,
-                expected_version=form.cleaned_data["version"], request=request,
-                **form.arguments(),
-            )  # fmt: skip
-        except EditConflict:
-            form.add_error(None, CONFLICT)
-        except ActionNotAllowed as refusal:
-            return _refused(request, str(refusal), detail, meeting=meeting)
-        except ReferralError as error:
-            form.add_service_errors(error)
-        else:
+
+        def done(saved):
             if mark_held and saved.status == saved.Status.HELD:
-                messages.success(
-                    request,
+                return (
                     f"{saved.reference} is held: the chair circulates the minutes by "
-                    f"{presenters.when(saved.minutes_due_at)}",
+                    f"{presenters.when(saved.minutes_due_at)}"
                 )
-            else:
-                messages.success(request, "The meeting's record is saved")
-            return redirect("stability_meeting", pk=meeting.pk)
+            return "The meeting's record is saved"
+
+        response = take_step(
+            request, form, services.meeting_record, meeting=meeting, mark_held=mark_held,
+            expected_version=form.cleaned_data["version"], **form.arguments(), refused=refused,
+            message=done, to=routing.meeting_link(meeting), conflict=CONFLICT,
+        )  # fmt: skip
+        if response is not None:
+            return response
     _shown_child(request, meeting)
     context = {
         "meeting": meeting,
@@ -303,25 +284,20 @@ def stability_meeting_record(request, pk):
 def stability_meeting_circulate(request, pk):
     meeting = _meeting(request, pk, write=True)
     detail = f"circulate the minutes of {meeting.reference}"
+    refused = partial(_refused, request, detail=detail, meeting=meeting)
     reason = permissions.why_not_circulate(request.user, meeting)
     if reason is not None:
-        return _refused(request, reason, detail, meeting=meeting)
-    form = CirculateForm(_posted(request), initial={"version": meeting.version})
+        return refused(reason)
+    form = CirculateForm(posted(request), initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.minutes_circulate(
-                user=request.user, meeting=meeting,
-                expected_version=form.cleaned_data["version"], request=request,
-            )  # fmt: skip
-        except EditConflict:
-            form.add_error(None, CONFLICT)
-        except ActionNotAllowed as refusal:
-            return _refused(request, str(refusal), detail, meeting=meeting)
-        except ReferralError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The minutes are circulated and filed on the records")
-            return redirect("stability_meeting", pk=meeting.pk)
+        response = take_step(
+            request, form, services.minutes_circulate, meeting=meeting,
+            expected_version=form.cleaned_data["version"], refused=refused,
+            message="The minutes are circulated and filed on the records",
+            to=routing.meeting_link(meeting), conflict=CONFLICT,
+        )  # fmt: skip
+        if response is not None:
+            return response
     _shown_child(request, meeting)
     context = {
         "meeting": meeting,

@@ -550,9 +550,25 @@ def _minutes_email(meeting):
     body = "\n".join([
         f"The minutes of {words}, held on {day(meeting.held_at)}, have been circulated by the "
         "chair.", "", f"Read them in Hearth: {page}", "", f"The minutes as a PDF: {pdf}", "",
-        NO_CHILD_NAMED,
+        _copy_without_hearth(meeting), "", NO_CHILD_NAMED,
     ])  # fmt: skip
     return subject, body
+
+
+def _copy_without_hearth(meeting):
+    """Where someone who does not sign in to Hearth (a carer, a school) gets the minutes: from the
+    child's social worker, by the council's secure route, never in the email itself."""
+    worker = meeting.child.social_worker
+    if worker is None or not worker.is_active:
+        return (
+            "If you do not use Hearth, ask the council's children's social care team for a copy: "
+            "it is sent by the council's secure route."
+        )
+    contact = f"{worker.display_name}" + (f" ({worker.email})" if worker.email else "")
+    return (
+        f"If you do not use Hearth, ask the child's social worker, {contact}, for a copy: it is "
+        "sent by the council's secure route."
+    )
 
 
 @transaction.atomic

@@ -421,6 +421,9 @@ def test_the_minutes_go_to_the_participants_the_fostering_managers_and_the_panel
         assert child.first_name not in email.body and child.last_name not in email.body
         assert child.first_name not in email.subject
         assert f"/stability/meetings/{circulated.pk}/" in email.body
+        # Someone who does not use Hearth (the carer) is told where a copy comes from.
+        assert "If you do not use Hearth, ask the child's social worker, " in email.body
+        assert "(sw.wigan@example.org), for a copy" in email.body
 
 
 def test_circulating_files_the_minutes_and_closes_the_chairs_item(

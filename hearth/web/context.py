@@ -12,6 +12,7 @@ NAVIGATION = [
     ("Tracker", "tracker", Capability.VIEW_CHILDREN),
     ("Households", "households", Capability.VIEW_HOUSEHOLDS),
     ("Providers", "providers", Capability.VIEW_PROVIDERS),
+    ("Reports", "reports", Capability.VIEW_CHILDREN),
     ("Administration", "manage", Capability.ADMINISTER),
 ]
 

@@ -15,6 +15,7 @@ from hearth.web.views import (
     portal,
     providers,
     referrals,
+    reports,
     search,
     stability,
     stability_actions,
@@ -101,6 +102,7 @@ urlpatterns = [
     *endings.urlpatterns,
     *stability_actions.urlpatterns,
     *stability_report.urlpatterns,
+    *reports.urlpatterns,
     path("work-tray/", trays.work_tray, name="work_tray"),
     path("tracker/", tracker.tracker, name="tracker"),
     path(

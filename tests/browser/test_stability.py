@@ -253,6 +253,12 @@ def test_a_concern_runs_to_a_meeting_an_escalated_action_and_an_unplanned_ending
     expect(manager.get_by_role("img", name=re.compile("nplanned endings"))).to_be_visible()
     assert _endings_this_month(manager) == endings_before + 1
     assert_accessible(manager)
+    # The report is found from the navigation's Reports, which lists what the person may read.
+    manager.get_by_role("link", name="Reports", exact=True).first.click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Reports")
+    assert_accessible(manager)
+    manager.get_by_role("link", name="Unplanned endings by month").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Unplanned endings by month")
 
 
 def _add_month(day):

@@ -240,6 +240,7 @@ ACCESS = {
     "stability_meeting_waive": Check("team_manager", "outsider", record="waivable_ending_meeting"),
     "moving_on_task_done": Check("supervising_social_worker", "outsider", record="moving_on_task"),
     # stability report and API
+    "reports": Check("team_manager", "agency_user", audited_denial=False),
     "unplanned_endings_report": Check("team_manager", "agency_user", audited_denial=False),
     "api:stability_meeting_list": Check(
         "social_worker", "outsider", api=True, list_of="report_api_meeting"

@@ -2,8 +2,9 @@
 
 Each report is one entry of REPORTS: its name, what it shows, and the function that makes it from
 the council and the months asked for. The result has `months` and ordered `measures` (name, label,
-values, total) and prints as a table to read, as CSV (first column `measure`, then one column per
-month named YYYY-MM) or as JSON (`months`, `measures`, `labels`, `totals`).
+values, total) and prints as a table to read, as CSV (first column `measure`, the stable name;
+second `label`, the words of the table; then one column per month named YYYY-MM) or as JSON
+(`months`, `measures`, `labels`, `totals`).
 """
 
 import argparse
@@ -64,8 +65,8 @@ def register(commands):
         "--format",
         choices=FORMATS,
         default="text",
-        help="text: a table to read, columns aligned (default); csv: the measure's name, then "
-        "one column per month; json: only JSON on stdout",
+        help="text: a table to read, columns aligned (default); csv: the measure's name and its "
+        "label, then one column per month; json: only JSON on stdout",
     )
     parser.set_defaults(run=report)
 

@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hearth.accounts.access import roles_of
 from hearth.accounts.roles import Role
@@ -124,10 +125,12 @@ class Report:
         }
 
     def csv_header(self):
-        return ["measure", *self.month_names]
+        """`measure` (the stable machine name), `label` (the words of the table on the screen),
+        then one column a month, YYYY-MM."""
+        return ["measure", "label", *self.month_names]
 
     def csv_rows(self):
-        return [[m.name, *m.values] for m in self.measures]
+        return [[m.name, m.label, *m.values] for m in self.measures]
 
 
 def month_name(month):
@@ -215,7 +218,7 @@ def _endings(authority, first_day, last_day):
         .select_related("child", "provider")
         .only(
             "started_on", "ended_on", "care_type", "reason_ceased", "reason_place_change",
-            "provider__name", "provider__kind", "child__date_of_birth",
+            "provider__name", "provider__kind", "provider__ofsted_urn", "child__date_of_birth",
         )
         .order_by("ended_on", "pk")
     )  # fmt: skip
@@ -276,6 +279,25 @@ def _by_care_type(counts, endings):
         counts.add(f"care_{placement.care_type}", placement.ended_on)
 
 
+def provider_names(agencies):
+    """{agency: measure name}: `provider_` and the agency's name as a slug (`provider_in_house`
+    is the council's own carers), stable from one run to the next and never a database id. Two
+    agencies whose names make the same slug are told apart by their Ofsted URN, else a number in
+    name order."""
+    slugs = defaultdict(list)
+    for agency in sorted(agencies, key=lambda a: (a.name, a.ofsted_urn or "", a.pk)):
+        slug = slugify(agency.name).replace("-", "_") or "agency"
+        slugs["agency" if slug == "in_house" else slug].append(agency)
+    names = {}
+    for slug, found in slugs.items():
+        if len(found) == 1:
+            names[found[0]] = f"provider_{slug}"
+            continue
+        for number, agency in enumerate(found, start=1):
+            names[agency] = f"provider_{slug}_{agency.ofsted_urn or number}"
+    return names
+
+
 def _by_provider(counts, endings):
     group = "By provider"
     counts.row(group, "provider_in_house", "The council's own carers")
@@ -283,11 +305,12 @@ def _by_provider(counts, endings):
         {p.provider for p in endings if not p.provider.is_authority},
         key=lambda provider: (provider.name, provider.pk),
     )
+    names = provider_names(agencies)
     for agency in agencies:
-        counts.row(group, f"provider_{agency.pk}", agency.name)
+        counts.row(group, names[agency], agency.name)
     for placement in endings:
         in_house = placement.provider.is_authority
-        name = "provider_in_house" if in_house else f"provider_{placement.provider_id}"
+        name = "provider_in_house" if in_house else names[placement.provider]
         counts.add(name, placement.ended_on)
 
 

@@ -37,6 +37,7 @@ from hearth.stability import history, routing, vocabulary
 from hearth.stability.endings import day_words, ending_window, waiver_possible
 from hearth.stability.models import Action, Meeting, Participant
 from hearth.stability.presenters import when
+from hearth.stability.services import minutes_recipients
 from hearth.trays.models import OutgoingEmail, WorkItem
 
 ENDED_SHARE = 0.09  # ended placements in the last year, per child of the council
@@ -277,10 +278,12 @@ class _Seeding:
         with recorded_at(held_at + HOUR * 2):
             self._record(placement, "meeting_held", chair, meeting,
                          detail={"held": when(held_at), "chair": chair.display_name,
-                                 "minutes_due": when(minutes_due_at)})  # fmt: skip
+                                 "minutes_due": when(minutes_due_at),
+                                 "reference": meeting.reference})  # fmt: skip
             self._actions(meeting, chair)
         with recorded_at(circulated_at):
-            self._record(placement, "minutes_circulated", chair, meeting, detail={"count": 4})
+            self._record(placement, "minutes_circulated", chair, meeting,
+                         detail=self._circulated(meeting))  # fmt: skip
         return meeting
 
     def _participants(self, meeting):
@@ -393,16 +396,29 @@ class _Seeding:
         with recorded_at(held_at + HOUR * 2):
             self._record(meeting.placement, "meeting_held", chair, meeting,
                          detail={"held": when(held_at), "chair": chair.display_name,
-                                 "minutes_due": when(minutes_due_at)})  # fmt: skip
+                                 "minutes_due": when(minutes_due_at),
+                                 "reference": meeting.reference})  # fmt: skip
         with recorded_at(meeting.circulated_at):
             self._record(meeting.placement, "minutes_circulated", chair, meeting,
-                         detail={"count": 5})  # fmt: skip
+                         detail=self._circulated(meeting))  # fmt: skip
         return meeting
 
+    def _circulated(self, meeting):
+        """The addresses the minutes went to, as `services.minutes_circulate` keeps them (the
+        participants, the fostering team managers, the review panel administrator), and the
+        history's detail of that step, as the service writes it."""
+        meeting.circulated_to = [
+            address for _name, address, _why in minutes_recipients(meeting)
+        ]  # fmt: skip
+        meeting.save(update_fields=["circulated_to"])
+        return {"count": str(len(meeting.circulated_to)), "reference": meeting.reference}
+
     def _record(self, placement, what, by, meeting, *, comment="", detail=None):
+        """One step of the history, with the `detail` keys the services write for it (the
+        sentence's {meeting} is the meeting's kind in words, never its reference)."""
         history.record(
             placement=placement, what=what, by=by, meeting=meeting, comment=comment,
-            detail={"meeting": meeting.reference, **(detail or {})},
+            detail=detail or {},
         )  # fmt: skip
 
 

@@ -91,16 +91,26 @@ def test_json_is_months_measures_labels_and_totals_and_nothing_else(demo_databas
     assert data["totals"]["unplanned_endings"] == sum(data["measures"]["unplanned_endings"])
 
 
-def test_csv_has_a_measure_column_then_one_column_a_month(demo_database):
+def test_csv_has_a_measure_and_a_label_column_then_one_column_a_month(demo_database):
     months = last_twelve_months()
     result = report(demo_database, "--authority", WIGAN, "--format", "csv")
 
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["measure", *[f"{month:%Y-%m}" for month in months]]
-    assert rows[1] == ["unplanned_endings", *map(str, endings_by_month(demo_database, months))]
-    assert {len(row) for row in rows} == {13}
+    assert rows[0] == ["measure", "label", *[f"{month:%Y-%m}" for month in months]]
+    assert rows[1] == [
+        "unplanned_endings", LABEL, *map(str, endings_by_month(demo_database, months))
+    ]  # fmt: skip
+    assert {len(row) for row in rows} == {14}
     assert "theme_behaviour" in [row[0] for row in rows]
+    # Providers by a readable name, as the JSON's labels, never by a database id.
+    labels = json.loads(report(demo_database, "--authority", WIGAN, "--format", "json").stdout)[
+        "labels"
+    ]
+    assert {row[0]: row[1] for row in rows[1:]} == labels
+    providers = [row[0] for row in rows if row[0].startswith("provider_")]
+    assert "provider_in_house" in providers and len(providers) >= 2
+    assert not any(name.removeprefix("provider_").isdigit() for name in providers)
 
 
 def test_from_after_to_is_refused_with_exit_1(demo_database):

@@ -12,7 +12,7 @@ from hearth.core.deadlines import LONDON
 from hearth.placements.models import Placement
 from hearth.stability import report
 from hearth.stability.models import Action, Meeting
-from tests.factories import ChildFactory, HouseholdFactory, member
+from tests.factories import AgencyFactory, ChildFactory, HouseholdFactory, member
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 
@@ -95,11 +95,14 @@ def test_a_month_of_endings_is_counted_by_each_breakdown(wigan, march, agency):
         "rec_x1": 2, "rec_e4b": 1,
         "age_under_5": 1, "age_11_to_15": 1, "age_16_and_over": 1,
         "care_short_term": 1, "care_long_term": 1, "care_emergency": 1,
-        "provider_in_house": 2, f"provider_{agency.pk}": 1,
+        "provider_in_house": 2, "provider_northern_fostering": 1,
         "time_under_1_month": 1, "time_6_to_12_months": 1, "time_2_years_or_more": 1,
         "no_stability_meeting": 3,
     }  # fmt: skip
-    assert result.measure(f"provider_{agency.pk}").label == agency.name
+    assert (
+        result.measure("provider_northern_fostering").label == agency.name == "Northern Fostering"
+    )
+    assert not any(m.name == f"provider_{agency.pk}" for m in result.measures)
     assert result.measure("reason_creqb").label.startswith("CREQB: The carers asked")
     assert result.measure("rec_e4b").label.startswith("E4B: Returned home")
 
@@ -302,8 +305,12 @@ def test_as_json_and_csv_give_months_and_measures_by_name(wigan, march):
     assert data["labels"]["unplanned_endings"] == "Placements that ended in an unplanned way"
     assert data["totals"]["unplanned_endings"] == 4
     assert list(data["measures"]) == [m.name for m in result.measures]
-    assert result.csv_header() == ["measure", "2026-03", "2026-04"]
-    assert result.csv_rows()[0] == ["unplanned_endings", 3, 1]
+    assert result.csv_header() == ["measure", "label", "2026-03", "2026-04"]
+    rows = result.csv_rows()
+    assert rows[0] == ["unplanned_endings", "Placements that ended in an unplanned way", 3, 1]
+    # The label is the words of the table on the screen, the same as the JSON's labels.
+    assert [row[1] for row in rows] == [data["labels"][row[0]] for row in rows]
+    assert ["provider_northern_fostering", "Northern Fostering", 1, 0] in rows
 
 
 def test_managers_and_iros_read_the_report_social_workers_do_not(
@@ -319,3 +326,18 @@ def test_managers_and_iros_read_the_report_social_workers_do_not(
 
 def test_last_twelve_months_ends_with_the_current_month():
     assert report.last_twelve_months(date(2026, 12, 24)) == (date(2026, 1, 1), date(2026, 12, 1))
+
+
+def test_provider_measures_are_named_by_the_agencys_name_never_its_database_id(wigan, agency):
+    """Two agencies whose names make the same slug are told apart by their Ofsted URN; one named
+    like the council's own carers does not take their measure."""
+    twin = AgencyFactory(name="Northern  Fostering!", ofsted_urn="SC654321")
+    odd = AgencyFactory(name="In House", ofsted_urn=None)
+
+    names = report.provider_names([agency, twin, odd])
+
+    assert names == {
+        agency: "provider_northern_fostering_SC123456",
+        twin: "provider_northern_fostering_SC654321",
+        odd: "provider_agency",
+    }

@@ -14,9 +14,10 @@ from hearth.people.models import Child
 from hearth.people.seed import seed
 from hearth.placements import codes
 from hearth.placements.models import Placement
-from hearth.stability import report
+from hearth.stability import presenters, report
 from hearth.stability.models import Action, Event, Meeting
 from hearth.stability.seed import seed_stability
+from hearth.stability.services import minutes_recipients
 from hearth.trays.models import OutgoingEmail, WorkItem
 
 SIZE = {"authorities": 1, "children": 120, "households": 30, "agencies": 4}
@@ -158,3 +159,35 @@ def test_the_same_council_gets_the_same_records(db):
     seed(**SIZE)
 
     assert _signature(Organisation.objects.get(ons_code="E08000010")) == first
+
+
+def test_the_seeded_history_reads_as_the_services_write_it(wigan_seeded):
+    """The seed's history rows carry the services' `detail` keys: the sentence names the meeting's
+    kind ("the stability meeting SM-3"), never the bare reference ("the SM-3")."""
+    events = list(
+        Event.objects.filter(child__authority=wigan_seeded).select_related("by", "meeting")
+    )
+    rows = presenters.history_rows(events)
+
+    assert {e.what for e in events} >= {
+        "meeting_requested", "meeting_held", "minutes_circulated", "ending_meeting_due",
+    }  # fmt: skip
+    for row in rows:
+        assert "the SM-" not in row["sentence"] and "the UE-" not in row["sentence"], row
+    for event in events:
+        assert "meeting" not in event.detail
+        if event.what in {"meeting_requested", "meeting_held", "minutes_circulated"}:
+            assert event.detail["reference"] == event.meeting.reference
+    held = [row["sentence"] for row in rows if row["sentence"].startswith("The stability meeting")]
+    assert held and all(" SM-" in sentence for sentence in held)
+
+
+def test_seeded_minutes_were_circulated_to_the_addresses_the_service_would_use(wigan_seeded):
+    circulated = Meeting.objects.filter(authority=wigan_seeded, status="circulated")
+
+    assert circulated.exists()
+    for meeting in circulated:
+        expected = [address for _name, address, _why in minutes_recipients(meeting)]
+        assert meeting.circulated_to == expected and expected
+        event = Event.objects.get(meeting=meeting, what="minutes_circulated")
+        assert event.detail["count"] == str(len(expected))

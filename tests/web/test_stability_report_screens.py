@@ -121,21 +121,50 @@ def test_the_months_can_be_chosen(client, team_manager, endings):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_from_after_to_is_an_error_at_the_field(client, team_manager, endings):
+def test_from_after_to_is_an_error_at_the_field_and_no_figures_are_shown(
+    client, team_manager, endings
+):
     client.force_login(team_manager)
 
     response = client.get(URL, {"first": "2026-04", "last": "2026-03"})
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in html
     assert 'id="id_first-error"' in html
     assert "The first month must be the same as or before the last month" in html
-    assert response.context["result"].month_names[0] == "2025-05"  # the default meanwhile
+    # Not the default period's figures passing for the months asked for: none at all.
+    assert response.context["result"] is None
+    assert "<table" not in html and "<svg" not in html and "format=csv" not in html
+    assert "No figures are shown until the months chosen are put right." in html
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LIST).exists()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"first": "2026-04", "last": "2026-03"},
+        {"first": "2026-13", "last": "2026-03"},
+        {"first": "garbage", "last": "2026-03"},
+        {"first": "2026-03"},
+    ],
+)
+@time_machine.travel(TODAY, tick=False)
+def test_a_bad_range_downloads_nothing_and_shows_the_error(client, team_manager, endings, period):
+    client.force_login(team_manager)
+
+    response = client.get(URL, {**period, "format": "csv"})
+
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "There is a problem" in html and "govuk-error-message" in html
+    assert "<table" not in html
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_csv_has_a_measure_column_then_one_a_month(client, team_manager, endings):
+def test_the_csv_has_a_measure_and_a_label_column_then_one_a_month(client, team_manager, endings):
     client.force_login(team_manager)
 
     response = client.get(URL, {"first": "2026-03", "last": "2026-04", "format": "csv"})
@@ -146,9 +175,20 @@ def test_the_csv_has_a_measure_column_then_one_a_month(client, team_manager, end
         in (response["Content-Disposition"])
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["measure", "2026-03", "2026-04"]
-    assert rows[1] == ["unplanned_endings", "2", "1"]
-    assert ["theme_behaviour", "0", "1"] in rows
+    assert rows[0] == ["measure", "label", "2026-03", "2026-04"]
+    assert rows[1] == ["unplanned_endings", "Placements that ended in an unplanned way", "2", "1"]
+    # The label: the words of the table on the screen, row for row.
+    labels = [m["label"] for row in client.get(URL, {"first": "2026-03", "last": "2026-04"})
+              .context["rows"] for m in row["measures"]]  # fmt: skip
+    assert [row[1] for row in rows[1:]] == labels
+    assert "provider_in_house" in [row[0] for row in rows]
+    assert not any(row[0].startswith("provider_") and row[0][9:].isdigit() for row in rows)
+    assert [
+        "theme_behaviour",
+        "Behaviour the carers felt they lacked the skills or support to manage",
+        "0",
+        "1",
+    ] in rows
 
 
 @time_machine.travel(TODAY, tick=False)

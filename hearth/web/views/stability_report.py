@@ -179,6 +179,16 @@ def unplanned_endings_report(request):
     today = timezone.localdate()
     bound = "first" in request.GET or "last" in request.GET
     form = PeriodForm(request.GET if bound else None, today=today)
+    if bound and not form.is_valid():
+        # A bad range shows no figures (not the default period's, which would pass for the months
+        # asked for) and downloads nothing: the page again, the error at the field.
+        context = {
+            "authority": authority,
+            "form": form,
+            "result": None,
+            "councils": readable if len(readable) > 1 else [],
+        }
+        return render(request, "stability/report.html", context, status=400)
     first, last = form.period()
     result = report.unplanned_endings(authority, first, last)
     endings = result.measure("unplanned_endings").total

@@ -184,6 +184,41 @@ class InviteeForm(GovukForm):
     )
     remove = forms.BooleanField(label="Do not invite", required=False)
 
+    def part_words(self):
+        """The part the row's person takes, in words ("" when none is chosen)."""
+        return dict(vocabulary.PARTS).get(self["part"].value() or "", "")
+
+    def number(self):
+        """The row's place on the page, from 1."""
+        tail = (self.prefix or "").rsplit("-", 1)[-1]
+        return int(tail) + 1 if tail.isdigit() else None
+
+    def legend(self):
+        """The row's heading: who it is and the part they take, as far as the row says."""
+        name, part = (self["name"].value() or "").strip(), self.part_words()
+        if name and part:
+            return f"{name} ({part})"
+        if name or part:
+            return name or part
+        if self.initial.get("part"):
+            return f"Invitee {self.number()}"
+        return "Someone else (optional)"
+
+    def who(self):
+        """Who the row is about in an error message: its part, else its number."""
+        return self.part_words() or (f"Invitee {self.number()}" if self.number() else "Invitee")
+
+    def add_error(self, field, error):
+        """Each of the row's messages names the row, so that the summary at the top says which
+        row is at fault."""
+        if field is not None and not isinstance(error, dict):
+            who = self.who()
+            error = [
+                message if message.startswith(f"{who}: ") else f"{who}: {message}"
+                for message in forms.ValidationError(error).messages
+            ]
+        super().add_error(field, error)
+
     def clean(self):
         data = super().clean()
         if data.get("remove"):  # taken off the list: what the row says no longer matters
@@ -268,6 +303,10 @@ class RecordForm(StabilityForm):
                 help_text="Required at the meeting"
                 if participant.part in vocabulary.REQUIRED_PARTS
                 else "",
+            )
+            # The required parts' answers are refused blank when the meeting is held.
+            self.fields[f"attendance_{participant.pk}"].sometimes_required = (
+                participant.part in vocabulary.REQUIRED_PARTS
             )
         for key, label, hint in vocabulary.sections_of(meeting.kind):
             self.fields[f"section_{key}"] = _text(label, hint=hint)
@@ -358,12 +397,32 @@ class ActionAddForm(StabilityForm):
             *[(pk, person.display_name) for pk, person in self.owners.items()],
         ]
 
+    # Refused blank by the service, so not marked "(optional)".
+    description.sometimes_required = owner.sometimes_required = True
+    due_on.sometimes_required = True
+
     def chosen_owner(self):
         return self.owners.get(self.cleaned_data.get("owner") or "")
 
+    def clean(self):
+        """When an answer cannot be read (a malformed date), the service is not asked; give the
+        service's messages for the answers left blank too, so that every error shows at once."""
+        data = super().clean()
+        if not self.errors:
+            return data
+        blank = {
+            "description": "Say what is to be done",
+            "owner": "Choose who will do the action",
+            "due_on": "Enter the date the action is due",
+        }
+        for name, message in blank.items():
+            if name not in self.errors and not data.get(name):
+                self.add_error(name, message)
+        return data
+
 
 class ActionDoneForm(StabilityForm):
-    note = _text("What was done (optional)", hint="For example, the date the referral was sent.")
+    note = _text("What was done", hint="For example, the date the referral was sent.")
     version = _version()
 
 
@@ -372,6 +431,7 @@ class IroCheckForm(StabilityForm):
         "How were the actions followed up?",
         hint="What was done, what is still to do and anything you have escalated.",
     )
+    note.sometimes_required = True  # refused blank by the service
     version = _version()
 
 
@@ -387,7 +447,7 @@ class WaiveForm(StabilityForm):
 
 class MovingOnDoneForm(StabilityForm):
     note = _text(
-        "How it was done (optional)",
+        "How it was done",
         hint="For example, when the profile was given to the new carers.",
     )
     version = _version()

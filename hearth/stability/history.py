@@ -31,6 +31,7 @@ SENTENCES = {
     "meeting_held": (
         "The {meeting} was held on {held}, chaired by {chair}: minutes due by {minutes_due}"
     ),
+    "held_at_changed": "{who} changed when the {meeting} was held from {old} to {new}",
     "minutes_circulated": (
         "{who} circulated the minutes of the {meeting} to {count} addresses: filed on the "
         "child's and the carers' records"

@@ -202,6 +202,7 @@ def meeting_shown(meeting, user, now=None):
         ),
         "circulated_to": meeting.circulated_to,
         "closed_reason": meeting.closed_reason,
+        "closed": meeting.status in (Meeting.Status.WAIVED, Meeting.Status.CANCELLED),
         "has_minutes": permissions.has_minutes(meeting),
         "history": history_rows(events, meeting),
     }

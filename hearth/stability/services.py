@@ -259,6 +259,15 @@ def meeting_arrange(
         )
     if scheduled_for is None:
         errors["scheduled_for"] = "Enter the date and time of the meeting"
+    else:
+        scheduled_on = scheduled_for.astimezone(LONDON).date()
+        ended_on = meeting.placement.ended_on
+        if scheduled_on < timezone.now().astimezone(LONDON).date():
+            errors["scheduled_for"] = "The meeting cannot be arranged for a date in the past"
+        elif meeting.kind == Meeting.Kind.UNPLANNED_ENDING and ended_on and scheduled_on < ended_on:
+            errors["scheduled_for"] = (
+                f"The meeting cannot be before the placement ended on {day(ended_on)}"
+            )
     venue = clean_text(
         venue, "venue", errors, name="Where it is held", limit=NAME_LIMIT,
         missing="Say where the meeting is held, or how people join it",
@@ -379,6 +388,23 @@ def _record_problems(meeting, *, held_at, sections, family_views, themes, next_m
         errors["held_at"] = "The meeting cannot have been held in the future"
     elif held_at is not None and held_at.astimezone(LONDON).date() < meeting.placement.started_on:
         errors["held_at"] = "The meeting cannot have been held before the placement started"
+    elif held_at is not None and held_at.astimezone(LONDON).date() < (
+        meeting.requested_at.astimezone(LONDON).date()
+    ):
+        errors["held_at"] = (
+            "The meeting cannot have been held before it was asked for on "
+            f"{day(meeting.requested_at.astimezone(LONDON).date())}"
+        )
+    elif (
+        held_at is not None
+        and meeting.kind == Meeting.Kind.UNPLANNED_ENDING
+        and meeting.placement.ended_on
+        and held_at.astimezone(LONDON).date() < meeting.placement.ended_on
+    ):
+        errors["held_at"] = (
+            "The meeting cannot have been held before the placement ended on "
+            f"{day(meeting.placement.ended_on)}"
+        )
     keys = [key for key, *_ in vocabulary.sections_of(meeting.kind)]
     written = {
         key: clean_text(sections.get(key), f"section_{key}", errors, name="The section")
@@ -440,6 +466,7 @@ def meeting_record(
         participant.attended = answers[participant.pk]["attended"]
         participant.views_given = answers[participant.pk]["views_given"]
     Participant.objects.bulk_update(participants, ["attended", "views_given"])
+    was_held_at = meeting.held_at
     meeting.held_at = held_at
     meeting.sections = {**meeting.sections, **written}
     meeting.family_in_contact, meeting.family_views = bool(family_in_contact), family_views
@@ -452,6 +479,15 @@ def meeting_record(
         if meeting.status == Status.HELD:
             _move_minutes_due(meeting, fields)
         _saved(meeting, *fields)
+        if meeting.status == Status.HELD and was_held_at != held_at:
+            history.record(
+                placement=meeting.placement, what="held_at_changed", by=user,
+                role=_roles_words(user, meeting.authority_id), meeting=meeting,
+                detail={
+                    "old": when(was_held_at), "new": when(held_at),
+                    "reference": meeting.reference,
+                },
+            )  # fmt: skip
         audit_change(
             user, "child", meeting.child, meeting.authority,
             f"{meeting.reference} record saved", request,
@@ -540,6 +576,17 @@ def minutes_recipients(meeting):
     administrator = meeting.authority.policy.contact("review_panel_administrator")
     add("Children's Review Panel administrator", administrator, "For the panel's agenda")
     return found
+
+
+def minutes_not_sent(meeting):
+    """The invitees the minutes cannot reach: [(name, why)] for each with no email address and no
+    Hearth account, so that the chair sends the minutes to them another way."""
+    return [
+        (participant.name, PARTS.get(participant.part, participant.part))
+        for participant in selectors.participants_of(meeting)
+        if not (participant.email or "").strip()
+        and not (participant.user and participant.user.is_active)
+    ]
 
 
 def _minutes_email(meeting):

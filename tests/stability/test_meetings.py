@@ -486,3 +486,82 @@ def test_another_councils_team_manager_cannot_chair(requested_meeting, social_wo
         arrange_for(requested_meeting, by=social_worker, chair=stranger)
 
     assert "chair" in refused.value.field_errors
+
+
+# Dates that cannot be: before the request, before the ending, in the past --------------------------
+
+
+def test_a_meeting_cannot_have_been_held_before_it_was_asked_for(arranged_meeting, team_manager):
+    asked = arranged_meeting.requested_at.astimezone(LONDON)
+
+    with pytest.raises(ReferralError) as refused:
+        hold(arranged_meeting, by=team_manager, held_at=asked - timedelta(days=2))
+
+    assert refused.value.field_errors["held_at"].startswith(
+        "The meeting cannot have been held before it was asked for"
+    )
+
+
+def test_an_ending_meeting_cannot_have_been_held_before_the_placement_ended(ending_meeting, iro):
+    from hearth.placements.models import Placement
+
+    arrange_for(ending_meeting, by=iro, chair=iro)
+    ended_on = timezone.localdate()
+    Meeting.objects.filter(pk=ending_meeting.pk).update(
+        requested_at=timezone.now() - timedelta(days=20)
+    )
+    Placement.objects.filter(pk=ending_meeting.placement_id).update(ended_on=ended_on)
+
+    with pytest.raises(ReferralError) as refused:
+        hold(
+            ending_meeting, by=iro,
+            held_at=datetime.combine(ended_on - timedelta(days=3), datetime.min.time(), LONDON)
+            + timedelta(hours=12),
+        )  # fmt: skip
+
+    assert refused.value.field_errors["held_at"].startswith(
+        "The meeting cannot have been held before the placement ended"
+    )
+
+
+def test_a_meeting_cannot_be_arranged_for_a_day_in_the_past(requested_meeting, social_worker,
+                                                            team_manager):  # fmt: skip
+    with pytest.raises(ReferralError) as refused:
+        arrange_for(
+            requested_meeting, by=social_worker, chair=team_manager,
+            scheduled_for=timezone.now() - timedelta(days=2),
+        )  # fmt: skip
+
+    assert refused.value.field_errors["scheduled_for"] == (
+        "The meeting cannot be arranged for a date in the past"
+    )
+
+
+def test_an_ending_meeting_cannot_be_arranged_before_the_ending(ending_meeting, iro):
+    from hearth.placements.models import Placement
+
+    ended_on = timezone.localdate() + timedelta(days=5)
+    Placement.objects.filter(pk=ending_meeting.placement_id).update(ended_on=ended_on)
+
+    with pytest.raises(ReferralError) as refused:
+        arrange_for(
+            ending_meeting, by=iro, chair=iro, scheduled_for=timezone.now() + timedelta(days=1)
+        )
+
+    assert refused.value.field_errors["scheduled_for"].startswith(
+        "The meeting cannot be before the placement ended"
+    )
+
+
+def test_changing_when_a_held_meeting_was_held_is_in_the_history(held_meeting, team_manager):
+    first = held_meeting.held_at
+    later = first + timedelta(minutes=10)
+
+    hold(held_meeting, by=team_manager, held_at=later, mark_held=False)
+
+    event = Event.objects.get(meeting=held_meeting, what="held_at_changed")
+    assert event.by == team_manager
+    assert set(event.detail) >= {"old", "new"}
+    assert event.detail["old"] != event.detail["new"]
+    hold(held_meeting, by=team_manager, held_at=later, mark_held=False)
+    assert Event.objects.filter(meeting=held_meeting, what="held_at_changed").count() == 1

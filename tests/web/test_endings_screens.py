@@ -209,3 +209,67 @@ def test_the_meeting_page_offers_the_team_manager_the_waiver(
 
     assert "Waive this meeting" in page
     assert reverse("stability_meeting_waive", args=[waivable_ending_meeting.pk]) in page
+
+
+def test_the_moving_on_task_note_says_optional_once(
+    client, supervising_social_worker, moving_on_task
+):
+    client.force_login(supervising_social_worker)
+    shown = client.get(reverse("moving_on_task_done", args=[moving_on_task.pk])).content.decode()
+
+    assert "How it was done" in shown
+    assert shown.count("(optional)") == 1
+
+
+def _waived(meeting, team_manager):
+    return endings.meeting_waive(
+        user=team_manager, meeting=meeting, reason="The stability meeting covered it.",
+        expected_version=meeting.version,
+    )  # fmt: skip
+
+
+def test_a_waived_meetings_page_shows_it_closed(client, team_manager, waivable_ending_meeting):
+    waived = _waived(waivable_ending_meeting, team_manager)
+    client.force_login(team_manager)
+
+    page = client.get(routing.meeting_link(waived)).content.decode()
+    page = page.split('<h2 class="govuk-heading-m">History</h2>')[0]  # the history quotes it too
+
+    assert "Not written yet" not in page and "Needed before" not in page
+    assert "Review Panel administrator" not in page
+    assert "Not arranged yet" not in page and "Not held" in page
+    assert page.count("The stability meeting covered it.") == 1
+    reason_at = page.index("The stability meeting covered it.")
+    assert page.rfind("Why it was waived", 0, reason_at) > page.rfind("Concern", 0, reason_at)
+
+
+def test_a_cancelled_meetings_page_says_why_it_was_not_held(client, team_manager, ending_meeting):
+    Meeting.objects.filter(pk=ending_meeting.pk).update(
+        status="cancelled", closed_reason="The placement was ended in error."
+    )
+    client.force_login(team_manager)
+
+    page = client.get(routing.meeting_link(ending_meeting)).content.decode()
+    page = page.split('<h2 class="govuk-heading-m">History</h2>')[0]
+
+    assert page.count("The placement was ended in error.") == 1
+    assert "Why it was not held" in page
+    assert "Not written yet" not in page and "Not arranged yet" not in page
+
+
+def test_the_placement_page_does_not_call_a_waived_meeting_to_be_held(
+    client, team_manager, waivable_ending_meeting
+):
+    waived = _waived(waivable_ending_meeting, team_manager)
+
+    page = _page(client, team_manager, waived.placement)
+
+    assert "To be held" not in page
+
+
+def test_no_waiver_heading_with_nothing_under_it(team_manager, ending_meeting):
+    shown = render_to_string(
+        "stability/_waiver.html",
+        {"waiver": {"waived": False, "possible": False, "to_be_held": False}},
+    )
+    assert "Waiver" not in shown

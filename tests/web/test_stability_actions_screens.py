@@ -177,3 +177,43 @@ def test_another_councils_worker_finds_none_of_the_screens(
         assert client.post(url, {"note": "x", "version": 1}).status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).count() == 6
     assert Action.objects.get(pk=open_action.pk).status == "open"
+
+
+# Fields refused blank are not "(optional)"; a malformed date hides no other error --------------
+
+
+def test_the_fields_an_action_needs_are_not_marked_optional(
+    client, actions_meeting, open_action, checkable_meeting, team_manager, social_worker, iro
+):
+    client.force_login(team_manager)
+    page = client.get(reverse("stability_action_add", args=[actions_meeting.pk])).content.decode()
+    assert "What is to be done?" in page
+    assert "(optional)" not in page
+
+    client.force_login(social_worker)
+    page = client.get(reverse("stability_action_done", args=[open_action.pk])).content.decode()
+    assert "What was done" in page
+    assert page.count("(optional)") == 1  # the note may be left blank, said once
+
+    client.force_login(iro)
+    page = client.get(reverse("stability_iro_check", args=[checkable_meeting.pk])).content.decode()
+    assert "How were the actions followed up?" in page
+    assert "(optional)" not in page
+
+
+def test_a_malformed_date_shows_the_other_errors_too(client, actions_meeting, team_manager):
+    client.force_login(team_manager)
+    url = reverse("stability_action_add", args=[actions_meeting.pk])
+
+    response = client.post(
+        url,
+        {"description": "", "owner": "", "due_on_day": "31", "due_on_month": "2",
+         "due_on_year": "2027"},
+    )  # fmt: skip
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say what is to be done" in page
+    assert "Choose who will do the action" in page
+    assert 'id="id_due_on-error"' in page
+    assert not Action.objects.exists()

@@ -553,3 +553,53 @@ def test_an_unplanned_ending_meetings_page_lists_the_placement_request_form(
     assert "The placement request form" in shown
     assert "Chaired by an IRO" in shown
     assert "Arrange the meeting" in shown
+
+
+def test_the_required_parts_attendance_is_not_marked_optional(
+    client, team_manager, arranged_meeting
+):
+    client.force_login(team_manager)
+    shown = page(client.get(reverse("stability_meeting_record", args=[arranged_meeting.pk])))
+
+    for participant in arranged_meeting.participants.all():
+        legend = shown.split(f"{participant.name} (", 1)[1].split("</legend>", 1)[0]
+        if participant.part == "iro":
+            assert legend.endswith("(optional)")
+        else:
+            assert "(optional)" not in legend, participant.part
+
+
+def test_the_circulation_page_names_invitees_the_minutes_cannot_reach(
+    client, team_manager, held_meeting
+):
+    carer = held_meeting.participants.get(part="foster_carer")
+    carer.email = ""
+    carer.save()
+    client.force_login(team_manager)
+
+    shown = page(client.get(reverse("stability_meeting_circulate", args=[held_meeting.pk])))
+
+    row = shown.split(f'<td class="govuk-table__cell">{carer.name}</td>', 1)[1].split("</tr>")[0]
+    assert "No email address: not sent — send the minutes another way" in row
+
+
+def test_an_invitee_rows_legend_and_errors_name_its_part(
+    client, social_worker, team_manager, supervising_social_worker, requested_meeting
+):
+    client.force_login(social_worker)
+    url = reverse("stability_meeting_arrange", args=[requested_meeting.pk])
+    rows = [
+        {"initial": True, "part": "social_worker", "name": "Sam Jones", "user": social_worker.pk},
+        {"initial": True, "part": "supervising_social_worker", "name": "SSW",
+         "user": supervising_social_worker.pk},
+        {"initial": True, "part": "foster_carer", "name": "Pat Carer", "email": "pat@example.org"},
+        {"part": "school", "name": "", "email": "patel@school.example.org"},
+        {"part": "", "name": "Someone", "email": ""},
+    ]  # fmt: skip
+
+    shown = page(client.post(url, arrangement(requested_meeting, team_manager, rows)))
+
+    assert 'legend--s">School or Virtual School</legend>' in shown
+    assert "School or Virtual School: Enter the name of the person invited" in shown
+    assert "Invitee 5: Choose the part they take in the meeting" in shown
+    assert not requested_meeting.participants.exists()

@@ -305,6 +305,9 @@ def stability_meeting_circulate(request, pk):
         "form": form,
         "missing": services.missing_sections(meeting),
         "recipients": presenters.recipients_shown(services.minutes_recipients(meeting)),
+        "not_sent": [
+            {"name": name, "why": why} for name, why in services.minutes_not_sent(meeting)
+        ],
         "panel_administrator": meeting.authority.policy.contact("review_panel_administrator"),
         "minutes_due": presenters.when(meeting.minutes_due_at),
     }

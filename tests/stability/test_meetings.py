@@ -553,7 +553,10 @@ def test_an_ending_meeting_cannot_be_arranged_before_the_ending(ending_meeting, 
     )
 
 
-def test_changing_when_a_held_meeting_was_held_is_in_the_history(held_meeting, team_manager):
+def test_changing_when_a_held_meeting_was_held_is_in_the_history(
+    held_meeting, team_manager, time_machine
+):
+    time_machine.move_to(timezone.now() + timedelta(minutes=30), tick=False)
     first = held_meeting.held_at
     later = first + timedelta(minutes=10)
 

@@ -17,7 +17,7 @@ from hearth.core.models import PolicyChange
 from hearth.stability import documents
 from hearth.stability.models import Meeting
 from hearth.trays.models import OutgoingEmail
-from tests.fixtures.stability import CONCERN, arrange_for, hold
+from tests.fixtures.stability import CONCERN, arrange_for, hold, just_held
 
 MEETING_PAGE_QUERIES = 17
 PLACEMENT_PAGE_QUERIES = 16
@@ -281,7 +281,7 @@ def test_marking_held_without_the_carer_names_who_is_missing(
 ):
     client.force_login(team_manager)
     url = reverse("stability_meeting_record", args=[arranged_meeting.pk])
-    held_at = timezone.now() - timedelta(hours=1)
+    held_at = just_held(arranged_meeting)
 
     def no_carer(participant):
         return "neither" if participant.part == "foster_carer" else "attended"
@@ -312,7 +312,7 @@ def test_holding_the_meeting_on_the_page(client, team_manager, arranged_meeting,
 def test_a_stale_record_page_is_refused(client, team_manager, arranged_meeting):
     client.force_login(team_manager)
     url = reverse("stability_meeting_record", args=[arranged_meeting.pk])
-    held_at = timezone.now() - timedelta(hours=1)
+    held_at = just_held(arranged_meeting)
     stale = record_data(arranged_meeting, held_at, mark_held=False, overview="First")
     hold(arranged_meeting, by=team_manager, mark_held=False)
 

@@ -262,8 +262,13 @@ def meeting_arrange(
     else:
         scheduled_on = scheduled_for.astimezone(LONDON).date()
         ended_on = meeting.placement.ended_on
-        if scheduled_on < timezone.now().astimezone(LONDON).date():
-            errors["scheduled_for"] = "The meeting cannot be arranged for a date in the past"
+        asked_on = meeting.requested_at.astimezone(LONDON).date()
+        # A meeting convened by phone is entered afterwards: a past date is fine, but not one
+        # before the meeting was asked for.
+        if scheduled_on < asked_on:
+            errors["scheduled_for"] = (
+                f"The meeting cannot be before it was asked for, on {day(asked_on)}"
+            )
         elif meeting.kind == Meeting.Kind.UNPLANNED_ENDING and ended_on and scheduled_on < ended_on:
             errors["scheduled_for"] = (
                 f"The meeting cannot be before the placement ended on {day(ended_on)}"

@@ -524,17 +524,32 @@ def test_an_ending_meeting_cannot_have_been_held_before_the_placement_ended(endi
     )
 
 
-def test_a_meeting_cannot_be_arranged_for_a_day_in_the_past(requested_meeting, social_worker,
-                                                            team_manager):  # fmt: skip
+def test_a_meeting_cannot_be_arranged_before_it_was_asked_for(
+    requested_meeting, social_worker, team_manager
+):
     with pytest.raises(ReferralError) as refused:
         arrange_for(
             requested_meeting, by=social_worker, chair=team_manager,
-            scheduled_for=timezone.now() - timedelta(days=2),
+            scheduled_for=requested_meeting.requested_at - timedelta(days=2),
         )  # fmt: skip
 
-    assert refused.value.field_errors["scheduled_for"] == (
-        "The meeting cannot be arranged for a date in the past"
+    assert refused.value.field_errors["scheduled_for"].startswith(
+        "The meeting cannot be before it was asked for, on "
     )
+
+
+def test_a_meeting_convened_by_phone_is_arranged_afterwards(
+    requested_meeting, social_worker, team_manager, time_machine
+):
+    """Convened within the 48 hours by phone, the meeting is entered in Hearth the day after."""
+    time_machine.move_to(requested_meeting.requested_at + timedelta(days=1), tick=False)
+
+    arranged = arrange_for(
+        requested_meeting, by=social_worker, chair=team_manager,
+        scheduled_for=requested_meeting.requested_at + timedelta(hours=3),
+    )  # fmt: skip
+
+    assert arranged.scheduled_for == requested_meeting.requested_at + timedelta(hours=3)
 
 
 def test_an_ending_meeting_cannot_be_arranged_before_the_ending(ending_meeting, iro):

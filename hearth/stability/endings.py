@@ -270,11 +270,6 @@ def _window_words(policy):
 # Moving on ---------------------------------------------------------------------------------------
 
 
-def moving_on_item_key(placement):
-    """One tray item per placement for both tasks."""
-    return f"moving_on:{placement.pk}"
-
-
 def _child_social_worker(child, authority_id):
     worker = child.social_worker
     allocated = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}  # a manager may hold a case themself
@@ -304,7 +299,7 @@ def _open_moving_on(placement, by, now):
         organisation=placement.authority, kind=Kind.MOVING_ON,
         title=f"Moving on: {child.full_name} ({child.reference})", user=owner,
         role="" if owner else Role.FOSTERING_TEAM_MANAGER, due_at=due,
-        note=f"{MOVING_ON_WORDS}, by {day_words(due)}.", key=moving_on_item_key(placement),
+        note=f"{MOVING_ON_WORDS}, by {day_words(due)}.", key=routing.moving_on_key(placement),
         link=reverse("placement", args=[placement.pk]),
     )  # fmt: skip
     history.record(
@@ -358,7 +353,7 @@ def moving_on_done(*, user, task, note="", expected_version, request=None):
     task.save(update_fields=["done_at", "done_by", "note", "version"])
     if not MovingOnTask.objects.filter(placement_id=placement.pk, done_at__isnull=True).exists():
         items_close_keyed(
-            organisation=placement.authority, key=moving_on_item_key(placement), by=user,
+            organisation=placement.authority, key=routing.moving_on_key(placement), by=user,
             kinds=[Kind.MOVING_ON],
         )  # fmt: skip
     label = vocabulary.labels(vocabulary.MOVING_ON_TASKS)[task.kind]

@@ -77,7 +77,7 @@ SENTENCES = {
 
 def sentence(event, meeting_words=""):
     template = SENTENCES.get(event.what, "{what}")
-    who = (event.by.display_name if event.by is not None else "Hearth") if event.by_id else "Hearth"
+    who = event.by.display_name if event.by_id else "Hearth"
     values = {"who": who, "meeting": meeting_words, "what": event.what.replace("_", " ")}
     values.update({k: v for k, v in (event.detail or {}).items() if isinstance(k, str)})
     try:
@@ -85,10 +85,3 @@ def sentence(event, meeting_words=""):
     except (KeyError, IndexError, ValueError):
         return event.what.replace("_", " ")
 
-
-def of_child(child):
-    return Event.objects.filter(child=child).select_related("by", "meeting")
-
-
-def of_household(household):
-    return Event.objects.filter(household=household).select_related("by", "meeting")

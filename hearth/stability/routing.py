@@ -33,8 +33,9 @@ def action_key(action):
     return f"action:{action.pk}"
 
 
-def moving_on_key(task):
-    return f"moving_on:{task.pk}"
+def moving_on_key(placement):
+    """One tray item per ended placement, for both of its moving-on tasks."""
+    return f"moving_on:{placement.pk}"
 
 
 def meeting_title(meeting):

@@ -63,12 +63,6 @@ def fostering_team_managers(authority_id):
     return list(staff_of(authority_id, [Role.FOSTERING_TEAM_MANAGER]))
 
 
-def is_staff_of(user_id, authority_id):
-    return Membership.objects.filter(
-        user_id=user_id, organisation_id=authority_id, user__is_active=True
-    ).exists()
-
-
 def placement_plan_item(placement):
     """The placement's placement-plan task (CLA placement planning), if Hearth set one."""
     return (

@@ -412,7 +412,7 @@ def test_each_step_reads_as_a_sentence_in_the_history(
     )
     _done(waivable.placement.moving_on_tasks.get(kind="letter_to_child"), supervising_social_worker)
 
-    said = [history.sentence(event) for event in history.of_child(waivable.child)]
+    said = [history.sentence(event) for event in Event.objects.filter(child=waivable.child)]
 
     assert said == [
         "The placement ended in an unplanned way: the unplanned ending meeting is due between "

@@ -84,4 +84,3 @@ def sentence(event, meeting_words=""):
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return event.what.replace("_", " ")
-

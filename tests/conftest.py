@@ -10,6 +10,11 @@ pytest_plugins = [
     "tests.fixtures.portal",
     "tests.fixtures.placements",
     "tests.fixtures.stability",
+    "tests.fixtures.fostering_recruitment",
+    "tests.fixtures.fostering_panel",
+    "tests.fixtures.fostering_support",
+    "tests.fixtures.fostering_plans",
+    "tests.fixtures.fostering_report",
 ]
 
 
@@ -50,6 +55,16 @@ def team_manager(wigan):
 @pytest.fixture
 def supervising_social_worker(wigan):
     return member(wigan, Role.SUPERVISING_SOCIAL_WORKER, username="ssw.wigan")
+
+
+@pytest.fixture
+def agency_decision_maker(wigan):
+    return member(wigan, Role.AGENCY_DECISION_MAKER, username="adm.wigan", first_name="Alex")
+
+
+@pytest.fixture
+def fostering_duty_worker(wigan):
+    return member(wigan, Role.FOSTERING_DUTY_WORKER, username="duty.wigan", first_name="Dee")
 
 
 @pytest.fixture

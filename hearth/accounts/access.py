@@ -387,6 +387,40 @@ def moving_on_task_for_user(user, pk, *, write=False, request=None):
     )  # fmt: skip
 
 
+# The fostering service: enquiries, applications, assessments, panels, visits, reviews, holds, exits,
+# action plans. Part of the in-house households' records, kept by the council: seen by those who may
+# see its households (an agency's staff never: these records are the council's). What each may do is
+# `hearth.fostering.permissions`' business; `write` leaves the read unaudited, the step itself being
+# audited by its service. `organisation_field` is the path to the council, for records held under
+# another (a panel's items: "panel.authority").
+
+
+def fostering_records_for_user(user, model, *, organisation_field="authority"):
+    lookup = organisation_field.replace(".", "__") + "_id__in"
+    return model.objects.filter(
+        **{lookup: organisation_ids_granting(user, Capability.VIEW_HOUSEHOLDS)}
+    )
+
+
+def fostering_record_for_user(
+    user, model, pk, *, write=False, request=None, organisation_field="authority", queryset=None
+):
+    """One record of the fostering service (`model`), or 404 (audited) outside the user's council.
+    `queryset` narrows or prefetches what is fetched; it is filtered to the user's councils."""
+    allowed = fostering_records_for_user(user, model, organisation_field=organisation_field)
+    if queryset is not None:
+        allowed = queryset.filter(pk__in=allowed.values("pk"))
+    return _fetch(
+        allowed,
+        pk,
+        user=user,
+        record_type=model._meta.model_name,
+        request=request,
+        audit_view=not write,
+        organisation_field=organisation_field,
+    )
+
+
 # Administration within the administrator's own organisation -------------------------------------------
 
 

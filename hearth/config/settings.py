@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "hearth.search",
     "hearth.placements",
     "hearth.stability",
+    "hearth.fostering",
     "hearth.trays",
     "hearth.web",
     "hearth.api",

@@ -142,6 +142,29 @@ TIMESCALES.append(
         "003",
     )
 )
+TIMESCALES += [
+    Timescale(
+        "initial_visit",
+        7,
+        Unit.DAYS,
+        "Initial home visit after an enquiry (aim: the same week)",
+        "004",
+    ),
+    Timescale(
+        "enquiry_recontact",
+        12,
+        Unit.MONTHS,
+        "Contact again someone not ready to foster yet",
+        "004",
+    ),
+    Timescale(
+        "support_request",
+        24,
+        Unit.HOURS,
+        "Answer a foster carer's request for support",
+        "002",
+    ),
+]
 TIMESCALES_BY_NAME = {t.name: t for t in TIMESCALES}
 
 
@@ -197,6 +220,14 @@ THRESHOLDS = [
         "004",
     ),
     Threshold("fostering_limit", 3, "The usual limit of fostered children in one household", "002"),
+    Threshold(
+        "new_carer_months",
+        12,
+        "New carers are visited at the temporary approvals' interval for this many months after "
+        "approval (Hearth's default)",
+        "003",
+    ),
+    Threshold("panels_per_month", 3, "Fostering panel sittings a month", "002"),
 ]
 THRESHOLDS_BY_NAME = {t.name: t for t in THRESHOLDS}
 

@@ -115,11 +115,14 @@ class Household(models.Model):
     """A fostering household: approved by a council (in-house) or by an agency."""
 
     class Status(models.TextChoices):
+        ENQUIRY = "enquiry", "Enquiry"
+        APPLICATION = "application", "Applied: checks under way"
         IN_ASSESSMENT = "in_assessment", "In assessment"
         APPROVED = "approved", "Approved"
         TEMPORARY = "temporary", "Temporary approval (Regulation 24)"
         ON_HOLD = "on_hold", "On hold"
         DEREGISTERED = "deregistered", "Deregistered"
+        NOT_PROGRESSED = "not_progressed", "Did not go on to approval"
 
     class HoldReason(models.TextChoices):
         ALLEGATION = "allegation", "Allegation"
@@ -153,6 +156,12 @@ class Household(models.Model):
         help_text="Kinship approval: the children named",
     )
     accepts_siblings = models.BooleanField(default=True)
+    fostering_limit_exemption = models.BooleanField(
+        default=False, help_text="Exempt from the usual fostering limit: visited 4-weekly"
+    )
+    settled_long_term = models.BooleanField(
+        default=False, help_text="Settled long-term carers may be visited 12-weekly"
+    )
     skills = models.JSONField(default=list, blank=True)
     ethnicity = models.CharField(max_length=4, choices=_choices(vocabulary.ETHNICITIES), blank=True)
     religion = models.CharField(max_length=20, choices=_choices(vocabulary.RELIGIONS), blank=True)

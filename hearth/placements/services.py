@@ -33,6 +33,7 @@ from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.core.deadlines import LONDON, policy_due_at
+from hearth.fostering import history as fostering_history
 from hearth.people.models import Child, Household
 from hearth.people.services import EditConflict
 from hearth.people.vocabulary import PLACEMENT_TYPES
@@ -681,6 +682,7 @@ def _end_write(user, placement, child, *, ended_on, ending, reason_ceased, reaso
     )  # fmt: skip
     from hearth.stability.endings import on_placement_ended  # stability builds on placements
 
+    fostering_history.on_placement_ended(placement=placement, by=user)
     on_placement_ended(placement=placement, by=user)
     return placement
 
@@ -846,6 +848,7 @@ def _placements_make(user, offer, household, episodes, **how):
         _ask_retrospectively(user, offer, how["approval"], due)
     for placement in made:
         _open_tasks(referral, placement, policy, agency=agency)
+        fostering_history.on_placement_started(placement=placement, by=user)
     record_event(
         referral=referral, action="placement_started", by=user, from_status=from_status,
         role=_starter_roles(user, referral),
@@ -1109,6 +1112,7 @@ def emergency_placement_start(
         child.save(update_fields=["placed_with", "version", "updated_at"])
     for placement in made:
         _open_tasks(referral, placement, policy, agency=False)
+        fostering_history.on_placement_started(placement=placement, by=user)
     record_event(
         referral=referral, action="emergency_placement_started", by=user,
         role=_starter_roles(user, referral),

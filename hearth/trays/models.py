@@ -49,6 +49,20 @@ class WorkItem(models.Model):
             "Decide whether an unplanned ending meeting is needed",
         )
         MOVING_ON = "moving_on", "A child moved on: the carer's profile and letter"
+        ENQUIRY = "enquiry", "Answer a fostering enquiry"
+        ENQUIRY_RECONTACT = "enquiry_recontact", "Contact again someone who was not ready to foster"
+        STATUTORY_CHECKS = "statutory_checks", "Complete an applicant's statutory checks"
+        ASSESSMENT = "assessment", "Assess a fostering household"
+        VIABILITY_ASSESSMENT = "viability_assessment", "Assess whether a relative could care"
+        VIABILITY_DECISION = "viability_decision", "Decide jointly on a viability assessment"
+        TEMPORARY_APPROVAL = "temporary_approval", "Decide on a Regulation 24 temporary approval"
+        PANEL_RECOMMENDATION = "panel_recommendation", "Record the panel's recommendation"
+        ADM_DECISION = "adm_decision", "Make the agency decision after panel"
+        SUPERVISORY_VISIT = "supervisory_visit", "A supervisory visit is due"
+        VISIT_RECORD = "visit_record", "Write up a visit and send it to the carers"
+        ANNUAL_REVIEW = "annual_review", "Hold a foster carer's annual review"
+        SUPPORT_REQUEST = "support_request", "Answer a foster carer's request for support"
+        ALLEGATION = "allegation", "An allegation: consult the LADO"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="work_items"

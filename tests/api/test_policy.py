@@ -49,7 +49,7 @@ def test_policy_gives_the_councils_defaults(api_get, social_worker):
     assert body["timescales"]["unplanned_ending_waiver_window"]["due_rule"].startswith(
         "12 weeks before the start: begins at 00:00:00 on its first day"
     )
-    assert len(body["timescales"]) == len(rules.TIMESCALES) == 26
+    assert len(body["timescales"]) == len(rules.TIMESCALES) == 29
     assert body["thresholds"]["large_sibling_group"]["value"] == 3
     assert body["approvers"]["referral_approval"]["role"] == "service_lead"
     assert body["approvers"]["referral_approval"]["role_label"] == "Service lead or service manager"

@@ -256,6 +256,11 @@ ACCESS = {
             "concern": "Amy has run away twice this month.",
         },
     ),
+    # fostering: hub, plans, sufficiency (H5)
+    # fostering: recruitment (H2)
+    # fostering: kinship and panel (H3)
+    # fostering: support and holds (H4)
+    # fostering: report and comparators (H1)
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -1,0 +1,3 @@
+"""Holds, allegations (with the LADO) and carers leaving fostering."""
+
+urlpatterns = []

@@ -2,9 +2,10 @@
 
 Each report is one entry of REPORTS: its name, what it shows, and the function that makes it from
 the council and the months asked for. The result has `months` and ordered `measures` (name, label,
-values, total) and prints as a table to read, as CSV (first column `measure`, the stable name;
-second `label`, the words of the table; then one column per month named YYYY-MM) or as JSON
-(`months`, `measures`, `labels`, `totals`).
+values, total) and prints as a table to read, or as the CSV and JSON its own `csv_header`,
+`csv_rows` and `as_json` give: `fostering-monthly` exactly as CONTRACT.md section 4 says (`measure`,
+then one column per month named YYYY-MM); the others with a second column `label`, the words of
+the table, and JSON with `labels` and `totals` too.
 """
 
 import argparse
@@ -23,6 +24,12 @@ class ReportKind:
 
 
 REPORTS = {
+    "fostering-monthly": ReportKind(
+        help="the monthly fostering figures (CONTRACT.md section 4): enquiries, initial visits, "
+        "applications, households in assessment, approvals, exits, approved households and "
+        "children placed with them; CSV and JSON exactly as the contract says (no label column)",
+        make="hearth.fostering.report.fostering_monthly",
+    ),
     "unplanned-endings": ReportKind(
         help="placements that ended in an unplanned way: by reason, age, type of care, provider "
         "and time in the placement; stability meetings before; meetings on time; actions overdue; "
@@ -65,8 +72,9 @@ def register(commands):
         "--format",
         choices=FORMATS,
         default="text",
-        help="text: a table to read, columns aligned (default); csv: the measure's name and its "
-        "label, then one column per month; json: only JSON on stdout",
+        help="text: a table to read, columns aligned (default); csv: the measure's name (and, "
+        "except for fostering-monthly, its label), then one column per month; json: only JSON "
+        "on stdout",
     )
     parser.set_defaults(run=report)
 

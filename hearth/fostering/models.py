@@ -157,6 +157,7 @@ class Application(models.Model):
     class Status(models.TextChoices):
         CHECKS = "checks", "Checks under way"
         ASSESSMENT = "assessment", "In assessment"
+        APPROVED = "approved", "Approved"
         WITHDRAWN = "withdrawn", "Withdrawn"
         REFUSED = "refused", "Not taken forward"
 
@@ -399,6 +400,10 @@ class PanelItem(models.Model):
     decided_by = _user("The agency decision maker")
     decision_reason = models.TextField(blank=True)
     appeal_by = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text="Taken off before a decision: its subject has gone"
+    )
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

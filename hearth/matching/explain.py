@@ -42,8 +42,19 @@ def exclusion_reasons(household, group, broken):
     return tuple(reasons)
 
 
+# Why a household's status keeps it out of every search, in the service's words.
+STATUS_WORDS = {
+    "on_hold": "on hold: offered again once the hold is lifted",
+    "in_assessment": "still in assessment, not yet approved",
+    "enquiry": "an enquiry, not approved",
+    "application": "applying to foster, not approved",
+    "not_progressed": "did not go on to approval",
+    "deregistered": "no longer fostering",
+}
+
+
 def _status(household, group):
-    return [f"status {household.status}, not approved or temporary"]
+    return [STATUS_WORDS.get(household.status, f"status {household.status}, not approved")]
 
 
 def _named_children(household, group):

@@ -216,6 +216,14 @@ class HouseholdForm(GovukModelForm):
         self.fields["supervising_social_worker"].to_field_name = "username"
         self.fields["min_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
         self.fields["max_age"].widget.attrs.update(min=0, max=OLDEST_AGE)
+        if self.steps_set_status:
+            # An in-house household's status, hold, approval date and approval terms move only
+            # through the fostering service's steps (hearth.fostering.lifecycle: approval and a
+            # change of terms after the fostering panel), which keep its history and audit; an
+            # agency's are typed. The terms are shown on the form, read-only.
+            for name in ("status", "hold_reason", *self.PANEL_FIELDS):
+                del self.fields[name]
+            self.template_name = "people/_household_form_fields.html"
         if self.instance.pk:
             ssw = self.instance.supervising_social_worker
             self.initial["supervising_social_worker"] = getattr(ssw, "username", None)
@@ -224,6 +232,28 @@ class HouseholdForm(GovukModelForm):
                 "named_children_references",
                 "; ".join(c.reference for c in self.instance.named_children.all()),
             )
+
+    # A council's own carers' approval: set and changed through the fostering panel.
+    PANEL_FIELDS = ("approved_on", "min_age", "max_age", "max_children", "care_types")
+
+    @property
+    def steps_set_status(self):
+        return bool(self.instance.pk) and self.provider.is_authority
+
+    def panel_terms(self):
+        """A council's own household's approval terms, shown read-only on its change form:
+        (label, value) pairs, or [] before approval and after the carers left."""
+        household = self.instance
+        approved = (Household.Status.APPROVED, Household.Status.TEMPORARY, Household.Status.ON_HOLD)
+        if household.status not in approved:
+            return []
+        kinds = dict(vocabulary.PLACEMENT_TYPES)
+        return [
+            ("Approved on", f"{household.approved_on:%-d %B %Y}" if household.approved_on else ""),
+            ("Ages", f"{household.min_age} to {household.max_age}"),
+            ("Children at a time", str(household.max_children)),
+            ("Types of care", ", ".join(kinds.get(k, k) for k in household.care_types) or "None"),
+        ]
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
@@ -296,18 +326,22 @@ class HouseholdForm(GovukModelForm):
                 self.add_error(
                     "max_age", "The oldest age approved must be the same as or above the youngest"
                 )
-        status = data.get("status")
-        if status == Household.Status.ON_HOLD and not data.get("hold_reason"):
-            self.add_error("hold_reason", "Select why the household is on hold")
-        if status != Household.Status.ON_HOLD and data.get("hold_reason"):
-            data["hold_reason"] = ""
+        status = self.instance.status if self.steps_set_status else data.get("status")
+        if not self.steps_set_status:
+            if status == Household.Status.ON_HOLD and not data.get("hold_reason"):
+                self.add_error("hold_reason", "Select why the household is on hold")
+            if status != Household.Status.ON_HOLD and data.get("hold_reason"):
+                data["hold_reason"] = ""
         if status == Household.Status.TEMPORARY and not data.get("named_children_references"):
             self.add_error(
                 "named_children_references",
                 "A temporary (Regulation 24) approval names its children",
             )
-        if status in (Household.Status.APPROVED, Household.Status.TEMPORARY) and not data.get(
-            "care_types"
+        terms_typed = "care_types" in self.fields  # not for a council's own household on change
+        if (
+            terms_typed
+            and status in (Household.Status.APPROVED, Household.Status.TEMPORARY)
+            and not data.get("care_types")
         ):
             self.add_error("care_types", "Select the types of care the household is approved for")
         max_children = data.get("max_children")
@@ -325,7 +359,8 @@ class HouseholdForm(GovukModelForm):
         if data.get("bedrooms") == 0 and open_to_children:
             self.add_error("bedrooms", "An approved household has a bedroom for fostered children")
         approved = open_to_children or status == Household.Status.ON_HOLD
-        if approved and not data.get("approved_on") and "approved_on" not in self.errors:
+        typed = "approved_on" in self.fields  # not for a council's own household on change
+        if typed and approved and not data.get("approved_on") and "approved_on" not in self.errors:
             # Its reviews are counted from this date (Regulation 24 assessment, annual review).
             self.add_error("approved_on", "Enter the date the household was approved")
         return data

@@ -121,7 +121,7 @@ class Household(models.Model):
         APPROVED = "approved", "Approved"
         TEMPORARY = "temporary", "Temporary approval (Regulation 24)"
         ON_HOLD = "on_hold", "On hold"
-        DEREGISTERED = "deregistered", "Deregistered"
+        DEREGISTERED = "deregistered", "No longer fostering"
         NOT_PROGRESSED = "not_progressed", "Did not go on to approval"
 
     class HoldReason(models.TextChoices):

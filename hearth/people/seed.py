@@ -27,6 +27,7 @@ from hearth.accounts.models import Membership, User
 from hearth.accounts.roles import AUTHORITY_ROLES, Role
 from hearth.core import postcodes
 from hearth.core.models import Contract, Organisation, Policy, ProviderContact, Team
+from hearth.fostering.seed import seed_fostering
 from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 from hearth.people.services import review_due_at
@@ -516,6 +517,7 @@ def _seed_council(area, *, children, households, agencies, random_seed):
     _save_children(council, families, kinship)
     referral_seed.seed_referrals(council.organisation)
     seed_stability(council.organisation)
+    seed_fostering(council.organisation)
     summary = _council_summary(
         council.organisation, created=True, children=children, households=households
     )

@@ -4,10 +4,11 @@ from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
-from hearth.core.deadlines import LONDON, policy_due_at
+from hearth.core.deadlines import END_OF_DAY, LONDON, policy_due_at
 from hearth.core.models import Policy
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 
@@ -125,15 +126,87 @@ def _set_carers(household, names):
 
 def review_due_at(household, policy):
     """When the household's next statutory review falls due (002): a temporary (Regulation 24)
-    approval must be assessed within its timescale; an approved household is reviewed each year."""
+    approval must be assessed within its timescale (the open approval's `assessment_due_on`, which
+    a Regulation 25 extension moves; else `reg24_assessment` from the approval); an approved
+    household is reviewed each year, counted from its latest completed annual review since
+    approval, else from the approval."""
     if household.approved_on is None:
         return None
     start = datetime.combine(household.approved_on, time(9), tzinfo=LONDON)
     if household.status == Household.Status.TEMPORARY:
+        assessment_due_on = _temporary_assessment_due_on(household)
+        if assessment_due_on is not None:
+            return datetime.combine(assessment_due_on, END_OF_DAY, tzinfo=LONDON)
         return policy_due_at(policy, "reg24_assessment", start)
     if household.status in (Household.Status.APPROVED, Household.Status.ON_HOLD):
+        last_review = _last_review_held_on(household)
+        if last_review is not None:
+            start = datetime.combine(last_review, time(9), tzinfo=LONDON)
         return policy_due_at(policy, "annual_review", start)
     return None
+
+
+def _last_review_held_on(household):
+    """The day of the household's latest complete annual review since its approval (None for a
+    record not saved yet: it has no reviews)."""
+    if household.pk is None:
+        return None
+    from hearth.fostering.models import AnnualReview  # the fostering app builds on this one
+
+    return (
+        AnnualReview.objects.filter(
+            household_id=household.pk,
+            status=AnnualReview.Status.COMPLETE,
+            held_on__gte=household.approved_on,
+        )
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+
+
+def _temporary_assessment_due_on(household):
+    """When the full assessment of the household's open Regulation 24 approval is due (None: no
+    open approval, or a record not saved yet)."""
+    if household.pk is None:
+        return None
+    from hearth.fostering.models import TemporaryApproval  # the fostering app builds on this one
+
+    return (
+        TemporaryApproval.objects.filter(household_id=household.pk, ended_on__isnull=True)
+        .order_by("-approved_on", "-pk")
+        .values_list("assessment_due_on", flat=True)
+        .first()
+    )
+
+
+def _fostering_history_begun(household, user):
+    """A council's household made approved or on hold outside the fostering service's steps (this
+    form, `hearth import households`) gets the steps its status implies, so that the monthly
+    figures and the holds agree with it: approved on its `approved_on`; on hold from today, with its
+    hold. A temporary (Regulation 24) approval is no step of the figures (`lifecycle.approve`)."""
+    from hearth.fostering import history  # the fostering app builds on this one
+    from hearth.fostering.models import Hold, RecruitmentEvent
+
+    Status = Household.Status
+    if not household.provider.is_authority:
+        return
+    if household.approved_on and household.status in (Status.APPROVED, Status.ON_HOLD):
+        history.record(
+            household=household, event=RecruitmentEvent.Kind.APPROVED, on=household.approved_on,
+            by=user,
+        )  # fmt: skip
+    if household.status == Status.ON_HOLD:
+        today = timezone.localdate()
+        reason = household.hold_reason or Household.HoldReason.OTHER
+        Hold.objects.create(
+            authority=household.provider, household=household, reason=reason, started_on=today,
+            started_by=user, note="On hold when the record was made",
+        )  # fmt: skip
+        history.record(
+            household=household, event=RecruitmentEvent.Kind.ON_HOLD, on=today, by=user,
+            reason=reason,
+        )  # fmt: skip
 
 
 def _policy_for(household):
@@ -150,6 +223,7 @@ def household_create(*, user, provider, data, request=None, via=None):
     household.save()
     _set_carers(household, data.get("carers", []))
     household.named_children.set(data.get("named_children_references", []))
+    _fostering_history_begun(household, user)
     audit_record(
         user=user,
         action=AuditEvent.Action.CREATE,

@@ -19,6 +19,11 @@ JOBS = [
     "hearth.stability.follow_up.overdue_actions_flagged",
     "hearth.stability.follow_up.overdue_actions_escalated",
     "hearth.stability.follow_up.overdue_meetings_and_minutes_reminded",
+    # fostering: recruitment
+    "hearth.fostering.recruitment.recontacts_due",
+    # fostering: support
+    "hearth.fostering.jobs.supervisory_visits_due",
+    "hearth.fostering.jobs.annual_reviews_due",
 ]
 
 

@@ -26,6 +26,19 @@ class GovukDateInput(forms.MultiWidget):
     def decompress(self, value):
         if isinstance(value, date):
             return [value.day, value.month, value.year]
+        # A form shown again after an error keeps what was typed (as `value_from_datadict` joined
+        # it: "year-month-day", or "day|month|year" with a part missing).
+        if isinstance(value, str) and value:
+            try:
+                return self.decompress(date.fromisoformat(value))
+            except ValueError:
+                pass
+            if "|" in value:
+                return (value.split("|") + ["", ""])[:3]
+            parts = value.split("-")
+            if len(parts) == 3:
+                year, month, day = (_unpadded(part) for part in parts)
+                return [day, month, year]
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):
@@ -53,6 +66,11 @@ class GovukDateInput(forms.MultiWidget):
                 else attrs.get("id", "id_" + name)
             )
         return context
+
+
+def _unpadded(part):
+    """A day or month as typed: without the zero `value_from_datadict` put before one character."""
+    return part[1:] if len(part) == 2 and part[0] == "0" and not part[1].isdigit() else part
 
 
 class GovukDateField(forms.DateField):

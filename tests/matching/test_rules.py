@@ -2,6 +2,7 @@
 
 import pytest
 
+from hearth.matching.explain import STATUS_WORDS
 from hearth.matching.model import Policy
 from tests.matching import candidate, child, exclusion, household, placed, ranking
 
@@ -17,7 +18,7 @@ def test_a_household_breaking_no_rule_is_a_candidate():
 def test_status_other_than_approved_or_temporary_excludes(status):
     result = ranking([household("H1", status=status)], [child("C1")])
 
-    assert exclusion(result, "H1") == (f"status {status}, not approved or temporary",)
+    assert exclusion(result, "H1") == (STATUS_WORDS[status],)
 
 
 def test_temporary_household_for_a_child_it_does_not_name_is_excluded():
@@ -170,7 +171,7 @@ def test_every_broken_rule_is_given_in_order():
     result = ranking([everything_wrong], group)
 
     assert exclusion(result, "H1") == (
-        "status on_hold, not approved or temporary",
+        "on hold: offered again once the hold is lifted",
         "approved for K1 only, not C1 and C2",
         "approved for emergency, not short_term",
         "C1: age 8 outside approval 12-17",

@@ -313,7 +313,7 @@ def test_the_answer_lists_every_household_once_per_group():
         unplaced = next(c for c in result["candidates"] if c["household"] == "H3")
         assert unplaced["distance_miles"] is None
         assert result["excluded"] == [
-            {"household": "H2", "reasons": ["status on_hold, not approved or temporary"]}
+            {"household": "H2", "reasons": ["on hold: offered again once the hold is lifted"]}
         ]
 
 

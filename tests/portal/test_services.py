@@ -226,7 +226,7 @@ def test_the_household_must_be_approved(agency_user, portal_request, portal_hous
 
     errors = field_error(lambda: make(agency_user, portal_request, portal_household))
 
-    assert errors["household"].startswith("Moss family is deregistered")
+    assert errors["household"].startswith("Moss family is no longer fostering")
 
 
 def test_the_household_must_have_a_place_for_each_child(

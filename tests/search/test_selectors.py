@@ -114,7 +114,7 @@ def test_each_hard_rule_broken_is_given_as_a_reason(wigan, searching, placements
             "approved for long_term, not short_term",
             "age 11 outside approval 0-1",
         ),
-        "Resting": ("status on_hold, not approved or temporary",),
+        "Resting": ("on hold: offered again once the hold is lifted",),
         "Too young": ("age 11 outside approval 0-5",),
     }
     assert all(row.candidate is None and not row.pending for row in found.excluded)

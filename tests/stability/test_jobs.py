@@ -26,6 +26,12 @@ SATURDAY = datetime(2026, 12, 19, 0, 5, tzinfo=LONDON)  # the first round after 
 # substitute Boxing Day bank holiday, and the weekend skipped).
 RECHECK = datetime(2026, 12, 29, 23, 59, 59, tzinfo=LONDON)
 AFTER_RECHECK = datetime(2026, 12, 30, 9, 0, tzinfo=LONDON)
+STABILITY_JOBS = {p.rsplit(".", 1)[-1] for p in JOBS if ".stability." in p}
+
+
+def stability_jobs(done):
+    """What the stability jobs did in a round (the carers here are also due a fostering visit)."""
+    return {name: count for name, count in done.items() if name in STABILITY_JOBS}
 
 
 @pytest.fixture
@@ -69,7 +75,7 @@ def test_an_action_due_friday_is_flagged_on_saturdays_run_with_its_recheck_after
     assert follow_up.actions_flag_overdue(FRIDAY_LATE) == 0
 
     with time_machine.travel(SATURDAY, tick=False):
-        assert run_jobs(SATURDAY) == {"overdue_actions_flagged": 1}
+        assert stability_jobs(run_jobs(SATURDAY)) == {"overdue_actions_flagged": 1}
 
     action = fresh(action_due_friday)
     assert (action.flagged_at, action.recheck_due_at) == (SATURDAY, RECHECK)
@@ -227,7 +233,7 @@ def test_minutes_not_circulated_in_time_are_reminded_to_the_chair_once(
     meeting.save(update_fields=["minutes_due_at"])
     later = datetime(2026, 12, 23, 9, 0, tzinfo=LONDON)
 
-    assert run_jobs(later) == {"overdue_meetings_and_minutes_reminded": 1}
+    assert stability_jobs(run_jobs(later)) == {"overdue_meetings_and_minutes_reminded": 1}
     assert run_jobs(later) == {}
 
     (email,) = OutgoingEmail.objects.filter(subject="Overdue: a meeting's minutes in Hearth")

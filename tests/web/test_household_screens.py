@@ -1,6 +1,6 @@
 """Adding and changing a foster carer household's record through the screens."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -233,7 +233,8 @@ def test_household_record_shows_overdue_once_the_review_date_has_passed(
     client.force_login(supervising_social_worker)
     body = client.get(reverse("household", args=[household.pk])).content.decode()
     assert "14 June 2026 at 11:59pm" in body
-    assert OVERDUE_TAG in body
+    review_row = body[body.index("Next review due") :]
+    assert OVERDUE_TAG in review_row[: review_row.index("</div>")]
 
 
 def test_household_record_does_not_show_overdue_on_the_day_the_review_is_due(
@@ -244,7 +245,8 @@ def test_household_record_does_not_show_overdue_on_the_day_the_review_is_due(
     client.force_login(supervising_social_worker)
     body = client.get(reverse("household", args=[household.pk])).content.decode()
     assert "15 June 2026 at 11:59pm" in body
-    assert OVERDUE_TAG not in body
+    review_row = body[body.index("Next review due") :]
+    assert OVERDUE_TAG not in review_row[: review_row.index("</div>")]
 
 
 # Changing a household ----------------------------------------------------------------------------------
@@ -255,15 +257,108 @@ def _change_form(client, household):
     return url, form_data(client.get(url).context["form"])
 
 
-def test_changing_the_approval_date_moves_the_review_date(
-    client, supervising_social_worker, household
-):
-    client.force_login(supervising_social_worker)
-    url, data = _change_form(client, household)
+def test_changing_the_approval_date_moves_the_review_date(client, agency_user, agency_household):
+    client.force_login(agency_user)
+    url, data = _change_form(client, agency_household)
     data |= {"approved_on_day": "10", "approved_on_month": "5", "approved_on_year": "2026"}
     assert client.post(url, data).status_code == 302
+    agency_household.refresh_from_db()
+    assert agency_household.review_due_at == datetime(2027, 5, 10, 23, 59, 59, tzinfo=LONDON)
+
+
+def test_an_in_house_households_approval_and_terms_are_not_changed_on_its_form(
+    client, supervising_social_worker, household
+):
+    """The approval and its terms are the agency decision maker's, after the fostering panel:
+    shown read-only on the form, and ignored if posted."""
+    client.force_login(supervising_social_worker)
+    url = reverse("household_change", args=[household.pk])
+    response = client.get(url)
+    data = form_data(response.context["form"])
+    for name in ("approved_on_day", "min_age", "max_age", "max_children", "care_types"):
+        assert name not in data
+    shown = page(response)
+    assert "changed through the fostering panel" in shown
+    assert "15 January 2024" in shown and "Children at a time" in shown
+    data |= {"approved_on_day": "10", "approved_on_month": "5", "approved_on_year": "2026"}
+    data |= {"max_children": "3", "min_age": "5", "max_age": "9", "care_types": ["emergency"]}
+    assert client.post(url, data).status_code == 302
     household.refresh_from_db()
-    assert household.review_due_at == datetime(2027, 5, 10, 23, 59, 59, tzinfo=LONDON)
+    assert (household.approved_on, household.max_children, household.min_age) == (
+        date(2024, 1, 15), 2, 0,
+    )  # fmt: skip
+    assert household.care_types != ["emergency"]
+
+
+def test_an_agencys_household_keeps_its_approval_terms_on_its_form(
+    client, agency_user, agency_household
+):
+    client.force_login(agency_user)
+    url, data = _change_form(client, agency_household)
+    data["max_children"] = "3"
+    assert client.post(url, data).status_code == 302
+    agency_household.refresh_from_db()
+    assert agency_household.max_children == 3
+
+
+def test_changing_a_temporary_approval_keeps_its_extended_assessment_date(
+    client, wigan, supervising_social_worker, agency_decision_maker, household
+):
+    """The Regulation 24 assessment is due by the open approval's date, which a Regulation 25
+    extension moves: an edit of the household does not take it back to 16 weeks."""
+    from hearth.fostering.models import TemporaryApproval
+
+    child = ChildFactory(authority=wigan, reference="C5151")
+    Household.objects.filter(pk=household.pk).update(
+        status="temporary", approved_on=date(2026, 1, 5)
+    )
+    household.named_children.set([child])
+    TemporaryApproval.objects.create(
+        authority=wigan, household=household, child=child, approved_on=date(2026, 1, 5),
+        approved_by=agency_decision_maker, assessment_due_on=date(2026, 6, 29),  # 16 + 8 weeks
+    )  # fmt: skip
+    client.force_login(supervising_social_worker)
+    url, data = _change_form(client, household)
+    data["name"] = "Renamed family"
+    assert client.post(url, data).status_code == 302
+    household.refresh_from_db()
+    assert household.review_due_at == datetime(2026, 6, 29, 23, 59, 59, tzinfo=LONDON)
+
+
+def test_a_council_household_made_approved_has_its_approval_in_its_fostering_history(
+    client, supervising_social_worker
+):
+    from hearth.fostering.models import Hold, RecruitmentEvent
+
+    client.force_login(supervising_social_worker)
+    client.post(reverse("household_add"), household_data())
+    client.post(
+        reverse("household_add"),
+        household_data(reference="H7002", status="on_hold", hold_reason="illness"),
+    )
+    approved = Household.objects.get(reference="H7001")
+    held = Household.objects.get(reference="H7002")
+    assert list(approved.recruitment_events.values_list("event", "date")) == [
+        ("approved", date(2026, 3, 1))
+    ]
+    assert list(held.recruitment_events.order_by("pk").values_list("event", "date", "reason")) == [
+        ("approved", date(2026, 3, 1), ""), ("on_hold", NOW.date(), "illness"),
+    ]  # fmt: skip
+    hold = Hold.objects.get(household=held)
+    assert (hold.reason, hold.started_on, hold.ended_on) == ("illness", NOW.date(), None)
+    assert RecruitmentEvent.objects.count() == 3
+
+
+def test_an_agencys_household_has_no_fostering_history(client, agency_user):
+    from hearth.fostering.models import Hold, RecruitmentEvent
+
+    client.force_login(agency_user)
+    client.post(
+        reverse("household_add"),
+        household_data(status="on_hold", hold_reason="illness", supervising_social_worker=""),
+    )
+    assert Household.objects.filter(reference="H7001").exists()
+    assert not RecruitmentEvent.objects.exists() and not Hold.objects.exists()
 
 
 def test_changing_the_carers_replaces_them(client, supervising_social_worker, household):
@@ -276,10 +371,11 @@ def test_changing_the_carers_replaces_them(client, supervising_social_worker, ho
 
 
 def test_reducing_the_children_approved_for_below_those_living_there_is_refused(
-    client, wigan, supervising_social_worker, household
+    client, wigan, agency_user, agency_household
 ):
+    household = agency_household
     ChildFactory.create_batch(2, authority=wigan, placed_with=household)
-    client.force_login(supervising_social_worker)
+    client.force_login(agency_user)
     url, data = _change_form(client, household)
     data["max_children"] = "1"
     response = client.post(url, data)
@@ -291,10 +387,11 @@ def test_reducing_the_children_approved_for_below_those_living_there_is_refused(
 
 
 def test_reducing_the_children_approved_for_to_those_living_there_is_accepted(
-    client, wigan, supervising_social_worker, household
+    client, wigan, agency_user, agency_household
 ):
+    household = agency_household
     ChildFactory(authority=wigan, placed_with=household)
-    client.force_login(supervising_social_worker)
+    client.force_login(agency_user)
     url, data = _change_form(client, household)
     data["max_children"] = "1"
     assert client.post(url, data).status_code == 302
@@ -302,16 +399,29 @@ def test_reducing_the_children_approved_for_to_those_living_there_is_accepted(
     assert household.max_children == 1
 
 
-def test_putting_a_household_on_hold_without_a_reason_is_refused(
-    client, supervising_social_worker, household
+def test_an_agency_putting_its_household_on_hold_without_a_reason_is_refused(
+    client, agency_user, agency_household
 ):
-    client.force_login(supervising_social_worker)
-    url, data = _change_form(client, household)
+    client.force_login(agency_user)
+    url, data = _change_form(client, agency_household)
     data["status"] = "on_hold"
     response = client.post(url, data)
     assert field_error(response, "hold_reason") == "Select why the household is on hold"
+    agency_household.refresh_from_db()
+    assert agency_household.status == "approved"
+
+
+def test_an_in_house_households_status_is_not_changed_on_its_form(
+    client, supervising_social_worker, household
+):
+    """It moves only through the fostering service's steps, which keep its history."""
+    client.force_login(supervising_social_worker)
+    url, data = _change_form(client, household)
+    assert "status" not in data and "hold_reason" not in data
+    data |= {"status": "on_hold", "hold_reason": "illness"}
+    assert client.post(url, data).status_code == 302
     household.refresh_from_db()
-    assert household.status == "approved"
+    assert (household.status, household.hold_reason) == ("approved", "")
 
 
 def test_saving_a_household_without_a_change_says_nothing_was_changed(
@@ -336,13 +446,15 @@ def test_two_people_changing_the_same_household_the_second_is_refused_and_the_fi
 
     first_data["bedrooms"] = "3"
     assert client.post(url, first_data).status_code == 302
-    second_data["max_children"] = "1"
+    second_data["name"] = "Second family"
     response = second.post(url, second_data)
 
     assert response.status_code == 200
     assert "was changed by someone else while you were editing it" in page(response)
     household.refresh_from_db()
-    assert (household.bedrooms, household.max_children, household.version) == (3, 2, 2)
+    assert (household.bedrooms, household.name != "Second family", household.version) == (
+        3, True, 2,
+    )  # fmt: skip
     assert AuditEvent.objects.filter(action="update", record_type="household").count() == 1
 
 

@@ -257,10 +257,128 @@ ACCESS = {
         },
     ),
     # fostering: hub, plans, sufficiency (H5)
+    "fostering": Check("supervising_social_worker", "outsider", audited_denial=False),
+    "fostering_plans": Check("iro", "outsider", audited_denial=False),
+    "fostering_plan_new": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_plan": Check("placements_officer", "outsider", record="action_plan"),
+    "fostering_plan_action_new": Check(
+        "fostering_team_manager", "outsider", record="action_plan"
+    ),
+    "fostering_plan_action_edit": Check("service_lead", "outsider", record="plan_action"),
+    "fostering_plan_action_status": Check(
+        "fostering_team_manager", "outsider", record="plan_action"
+    ),
+    "fostering_sufficiency": Check("agency_decision_maker", "outsider", audited_denial=False),
     # fostering: recruitment (H2)
+    "fostering_enquiries": Check("fostering_duty_worker", "outsider", audited_denial=False),
+    "fostering_recontacts": Check("fostering_duty_worker", "outsider", audited_denial=False),
+    "fostering_enquiry_new": Check("fostering_duty_worker", "outsider", audited_denial=False),
+    "fostering_enquiry": Check("placements_officer", "outsider", record="recruitment_enquiry"),
+    "fostering_enquiry_contact": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_enquiry_visit_book": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_enquiry_visit_held": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_enquiry_not_progressed": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_enquiry_recontacted": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_enquiry_reward": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_application_new": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_enquiry"
+    ),
+    "fostering_application": Check("iro", "outsider", record="recruitment_application"),
+    "fostering_applications": Check("fostering_duty_worker", "outsider", audited_denial=False),
+    "fostering_application_end": Check(
+        "fostering_duty_worker", "outsider", record="recruitment_application"
+    ),
+    "fostering_check": Check("fostering_duty_worker", "outsider", record="recruitment_check"),
+    "fostering_assessment_start": Check(
+        "supervising_social_worker", "outsider", record="recruitment_application"
+    ),
+    "fostering_assessments": Check("agency_decision_maker", "outsider", audited_denial=False),
+    "fostering_assessment": Check(
+        "agency_decision_maker", "outsider", record="recruitment_assessment"
+    ),
+    "fostering_assessment_visit": Check(
+        "supervising_social_worker", "outsider", record="recruitment_assessment"
+    ),
+    "fostering_assessment_progress": Check(
+        "supervising_social_worker", "outsider", record="recruitment_assessment"
+    ),
+    "fostering_assessment_end": Check(
+        "supervising_social_worker", "outsider", record="recruitment_assessment"
+    ),
     # fostering: kinship and panel (H3)
+    "fostering_kinship": Check("social_worker", "agency_user", audited_denial=False),
+    "fostering_viability_new": Check("social_worker", "outsider", record="child"),
+    "fostering_viability": Check("social_worker", "outsider", record="requested_viability"),
+    "fostering_viability_outcome": Check(
+        "supervising_social_worker", "outsider", record="requested_viability"
+    ),
+    "fostering_viability_decision": Check(
+        "team_manager", "outsider", record="completed_viability"
+    ),
+    "fostering_viability_assessment": Check(
+        "supervising_social_worker", "outsider", record="agreed_viability"
+    ),
+    "fostering_temporary_approval_ask": Check(
+        "social_worker", "outsider", record="agreed_viability"
+    ),
+    "fostering_temporary_approval_new": Check(
+        "agency_decision_maker", "outsider", record="agreed_viability"
+    ),
+    "fostering_panels": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_panels_month": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_panel_new": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_panel": Check("agency_decision_maker", "outsider", record="todays_panel"),
+    "fostering_panel_change": Check("fostering_team_manager", "outsider", record="todays_panel"),
+    "fostering_panel_item_add": Check(
+        "fostering_team_manager", "outsider", record="todays_panel", args_after=["assessment"]
+    ),
+    "fostering_panel_minutes": Check("fostering_team_manager", "outsider", record="todays_panel"),
+    "fostering_panel_item": Check("fostering_team_manager", "outsider", record="booked_item"),
+    "fostering_decisions": Check("agency_decision_maker", "outsider", audited_denial=False),
+    "fostering_decision": Check("agency_decision_maker", "outsider", record="awaiting_decision"),
     # fostering: support and holds (H4)
+    "fostering_visits_due": Check("supervising_social_worker", "outsider", audited_denial=False),
+    "fostering_visit": Check("iro", "outsider", record="support_visit"),
+    "fostering_visit_new": Check("supervising_social_worker", "outsider", record="household"),
+    "fostering_worker_allocate": Check("fostering_team_manager", "outsider", record="household"),
+    "fostering_reviews_due": Check("iro", "outsider", audited_denial=False),
+    "fostering_review_new": Check("iro", "outsider", record="household"),
+    "fostering_training_new": Check("supervising_social_worker", "outsider", record="household"),
+    "fostering_goal_new": Check("supervising_social_worker", "outsider", record="household"),
+    "fostering_goal_done": Check("supervising_social_worker", "outsider", record="support_goal"),
+    "fostering_support_requests": Check(
+        "fostering_duty_worker", "outsider", audited_denial=False
+    ),
+    "fostering_support_request": Check(
+        "fostering_duty_worker", "outsider", record="support_request"
+    ),
+    "fostering_support_request_new": Check(
+        "fostering_duty_worker", "outsider", record="household"
+    ),
+    "fostering_holds": Check("placements_officer", "outsider", audited_denial=False),
+    "fostering_hold_new": Check("supervising_social_worker", "outsider", record="household"),
+    "fostering_hold_lift": Check("fostering_team_manager", "outsider", record="held_household"),
+    "fostering_allegation_new": Check("supervising_social_worker", "outsider", record="household"),
+    "fostering_allegation": Check("fostering_team_manager", "outsider", record="allegation"),
+    "fostering_resignation": Check("fostering_team_manager", "outsider", record="household"),
     # fostering: report and comparators (H1)
+    "fostering_report": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_comparators": Check("fostering_team_manager", "outsider", audited_denial=False),
+    "fostering_comparator_delete": Check(
+        "fostering_team_manager", "outsider", record="comparator_series"
+    ),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

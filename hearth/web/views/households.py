@@ -11,6 +11,7 @@ from hearth.accounts.roles import Capability
 from hearth.audit.models import AuditEvent
 from hearth.audit.services import audit_record
 from hearth.core.deadlines import is_overdue
+from hearth.fostering import support
 from hearth.people import services
 from hearth.people.forms import HouseholdForm
 from hearth.people.models import Household
@@ -50,6 +51,11 @@ def household_index(request):
     return render(request, "people/household_index.html", context)
 
 
+# Statuses in which the household's approval terms mean something: approved (fully, temporarily, on
+# hold). Before approval, or after the carers have left, the record says so instead.
+HAS_APPROVAL = (Household.Status.APPROVED, Household.Status.TEMPORARY, Household.Status.ON_HOLD)
+
+
 @requires(Capability.VIEW_HOUSEHOLDS, record="household")
 @require_GET
 def household_record(request, pk):
@@ -57,6 +63,7 @@ def household_record(request, pk):
     children_placed = children_placed_with(request.user, household)
     named_children = list(household.named_children.all())
     shown = {child.pk for child in [*children_placed, *named_children]}
+    review_waiting = support.review_waiting_for_panel(household) is not None
     audit_names_shown(request, "child", shown, f"household {household.pk}'s record")
     context = {
         "household": household,
@@ -65,7 +72,10 @@ def household_record(request, pk):
         "children_placed": children_placed,
         "named_children": named_children,
         "review_due": date_time(household.review_due_at) if household.review_due_at else None,
-        "review_overdue": is_overdue(household.review_due_at, timezone.now()),
+        "review_waiting": review_waiting,
+        "review_overdue": not review_waiting
+        and is_overdue(household.review_due_at, timezone.now()),
+        "has_approval": household.status in HAS_APPROVAL,
         "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS, household.provider),
         "can_audit": can(request.user, Capability.VIEW_AUDIT, household.provider),
     }

@@ -8,11 +8,21 @@ from django.views.decorators.http import require_GET
 
 from hearth.accounts.access import organisations_granting
 from hearth.accounts.roles import Capability
+from hearth.fostering import permissions as fostering_permissions
 from hearth.placements import permissions as placement_permissions
 from hearth.stability import report as stability_report
 from hearth.web.decorators import requires
 
 REPORTS = [
+    (
+        "Monthly fostering figures",
+        "fostering_report",
+        "The council's own foster carers month by month: enquiries, initial home visits, "
+        "applications, households in assessment, approvals, households that left, approved "
+        "households and the children placed with them; conversion, time to approval and other "
+        "councils' figures side by side. Table, chart and CSV.",
+        fostering_permissions.may_read,
+    ),
     (
         "Unplanned endings by month",
         "unplanned_endings_report",

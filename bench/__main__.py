@@ -10,12 +10,12 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from bench import matching, pages, referrals
+from bench import fostering, matching, pages, referrals
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
 RUNS = 7
-PARTS = ("postcodes", "screens", "matching")
+PARTS = ("postcodes", "screens", "matching", "fostering")
 
 
 def _median_seconds(work):
@@ -79,6 +79,8 @@ def main(parts=None):
         bench_screens()
     if "matching" in parts:
         bench_matching()
+    if "fostering" in parts:
+        bench_fostering()
 
 
 def bench_postcodes():
@@ -110,6 +112,15 @@ def bench_matching():
         f"{matching.BUILD_RUNS} for the index, {matching.ALLOCATE_RUNS} for each allocation):"
     )
     for result in matching.run():
+        _show(*result)
+
+
+def bench_fostering():
+    print(
+        f"Monthly fostering figures on {fostering.MONTHS} months of a large council's history "
+        f"({fostering.ENQUIRIES_A_MONTH} enquiries a month), imported first:"
+    )
+    for result in fostering.run():
         _show(*result)
 
 

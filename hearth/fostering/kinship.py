@@ -500,7 +500,7 @@ def temporary_approve(*, by, viability, child, approved_on, reason, min_age, max
     connected people must consent (`consent_to_checks`). Once only: the viability assessment is
     locked, and a household with a temporary approval in force is refused."""
     viability = (
-        ViabilityAssessment.objects.select_for_update()
+        ViabilityAssessment.objects.select_for_update(of=("self",))
         .select_related("authority__policy", "child__authority__policy", "household")
         .get(pk=viability.pk)
     )

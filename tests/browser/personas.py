@@ -6,6 +6,8 @@ TEAM_MANAGER = "wigan.team_manager"
 SERVICE_LEAD = "wigan.service_lead"
 PLACEMENTS_OFFICER = "wigan.placements_officer"
 FOSTERING_DUTY_WORKER = "wigan.fostering_duty_worker"
+FOSTERING_TEAM_MANAGER = "wigan.fostering_team_manager"
+AGENCY_DECISION_MAKER = "wigan.agency_decision_maker"
 ADMINISTRATOR = "wigan.system_administrator"
 OUTSIDER = "trafford.social_worker"
 

@@ -87,12 +87,3 @@ def why_not_approver(user, authority, approver_name, doing):
 
 def may_read(user, authority_id):
     return holds_any(user, authority_id, READERS)
-
-
-def why_not_viability_decision(user, viability):
-    """A joint decision: the child's side (a team manager) and the fostering side (a fostering
-    team manager) each say yes; one person holding both roles cannot decide alone."""
-    roles = roles_of(user, viability.authority_id)
-    if not roles & {Role.TEAM_MANAGER, Role.FOSTERING_TEAM_MANAGER}:
-        return "Only a team manager and a fostering team manager decide this, jointly"
-    return None

@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 GOVUK := hearth/web/static/govuk
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres lint format bench assets install clean
+.PHONY: demo test test-sqlite test-postgres lint format bench assets install validator clean
 
 ## demo: install, migrate, seed a synthetic council and serve it on http://127.0.0.1:$(PORT)
 demo: install assets
 	$(BIN)/hearth demo --addr 127.0.0.1:$(PORT)
 
 ## test: install, then run the whole suite on SQLite and on a throwaway PostgreSQL cluster
-test: install assets lint test-sqlite test-postgres
+test: install assets validator lint test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -32,7 +32,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 ## bench: the benchmarks under bench/, figures go in docs/performance.md
-bench: install assets
+bench: install assets validator
 	$(BIN)/python -m bench
 
 ## install: the virtual environment with Hearth and its test tools
@@ -43,6 +43,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+## validator: the DfE's SSDA903 validator in its own environment (it pins an old pandas)
+VALIDATOR := .venv-903
+validator: $(VALIDATOR)/.installed
+
+$(VALIDATOR)/.installed: requirements-903.txt
+	test -x $(VALIDATOR)/bin/python || $(shell command -v $(PYTHON) || echo python3) -m venv $(VALIDATOR)
+	$(VALIDATOR)/bin/pip install --quiet --requirement requirements-903.txt
+	touch $@
 
 ## assets: GOV.UK Frontend's built CSS, JS, fonts and images (and axe-core) from npm
 assets: node_modules/.package-lock.json
@@ -58,4 +67,4 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules $(GOVUK) var
+	rm -rf $(VENV) $(VALIDATOR) node_modules $(GOVUK) var

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "hearth.placements",
     "hearth.stability",
     "hearth.fostering",
+    "hearth.ssda903",
     "hearth.trays",
     "hearth.web",
     "hearth.api",
@@ -178,6 +179,10 @@ AXES_VERBOSE = False
 HEARTH_PROXY_HOPS = env_int("HEARTH_PROXY_HOPS", 0)
 # Where people reach Hearth, for links in the mail it sends.
 HEARTH_BASE_URL = os.environ.get("HEARTH_BASE_URL", "http://127.0.0.1:8000")
+# The DfE's SSDA903 validator's Python, in its own environment (`make validator`).
+HEARTH_VALIDATOR_PYTHON = os.environ.get(
+    "HEARTH_VALIDATOR_PYTHON", str(PROJECT_DIR / ".venv-903" / "bin" / "python")
+)
 # Lock-outs count failures by the same address the audit records.
 AXES_CLIENT_IP_CALLABLE = "hearth.audit.services.client_ip"
 

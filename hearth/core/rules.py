@@ -310,6 +310,16 @@ SWITCHES = {
         "Every agency placement's cost is approved by the assistant director, whatever it costs "
         "(Wigan, 000), instead of by the cost tiers (001)",
     ),
+    "stability_counts_temporary_moves": (
+        False,
+        "Placement stability indicators count temporary placements (PLACE T0 to T4) and the "
+        "return from them as placement changes (the DfE's rule does not)",
+    ),
+    "stability_counts_same_carers_changes": (
+        True,
+        "Placement stability indicators count a change of placement type with the same carers "
+        "(RNE U or B) as a placement, as the DfE's count of placements does",
+    ),
     "risk_to_younger_children_bars": (
         False,
         "A risk between a child and the children already placed (such as a risk to younger "

@@ -58,6 +58,7 @@ from hearth.referrals.services import (
 )
 from hearth.search.models import AgencyRequest, Offer
 from hearth.search.services import SEARCH_KINDS, _locked, _locked_offer, offer_key
+from hearth.ssda903 import episodes as statutory_episodes
 from hearth.trays.models import WorkItem
 from hearth.trays.services import email_queue, email_queue_to, item_open, items_close
 
@@ -684,6 +685,7 @@ def _end_write(user, placement, child, *, ended_on, ending, reason_ceased, reaso
 
     fostering_history.on_placement_ended(placement=placement, by=user)
     on_placement_ended(placement=placement, by=user)
+    statutory_episodes.refresh(child)
     return placement
 
 
@@ -849,6 +851,7 @@ def _placements_make(user, offer, household, episodes, **how):
     for placement in made:
         _open_tasks(referral, placement, policy, agency=agency)
         fostering_history.on_placement_started(placement=placement, by=user)
+        statutory_episodes.refresh(placement.child)
     record_event(
         referral=referral, action="placement_started", by=user, from_status=from_status,
         role=_starter_roles(user, referral),
@@ -1113,6 +1116,7 @@ def emergency_placement_start(
     for placement in made:
         _open_tasks(referral, placement, policy, agency=False)
         fostering_history.on_placement_started(placement=placement, by=user)
+        statutory_episodes.refresh(placement.child)
     record_event(
         referral=referral, action="emergency_placement_started", by=user,
         role=_starter_roles(user, referral),

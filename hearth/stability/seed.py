@@ -33,6 +33,7 @@ from hearth.people.models import Child, Household
 from hearth.placements import codes
 from hearth.placements.models import Placement
 from hearth.referrals.seed import recorded_at, staff_by_role
+from hearth.ssda903 import episodes
 from hearth.stability import history, routing, vocabulary
 from hearth.stability.endings import day_words, ending_window, waiver_possible
 from hearth.stability.models import Action, Meeting, Participant
@@ -84,6 +85,9 @@ def seed_stability(authority):
     with synthetic_history():
         made = seeding.ended_placements() if not seeding.has_history() else 0
         made += seeding.open_placements()
+        episodes.refresh_many(
+            Child.objects.filter(authority=authority, placements__isnull=False).distinct()
+        )
     OutgoingEmail.objects.filter(pk__gt=last_mail).delete()
     return made
 

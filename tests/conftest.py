@@ -15,6 +15,11 @@ pytest_plugins = [
     "tests.fixtures.fostering_support",
     "tests.fixtures.fostering_plans",
     "tests.fixtures.fostering_report",
+    "tests.fixtures.ssda903",
+    "tests.fixtures.ssda903_quality",
+    "tests.fixtures.ssda903_recording",
+    "tests.fixtures.ssda903_indicators",
+    "tests.fixtures.insight",
 ]
 
 

@@ -20,7 +20,10 @@ from hearth.cli.console import UserError, print_json, print_table
 @dataclass(frozen=True)
 class ReportKind:
     help: str
-    make: str  # dotted path of `make(authority, first_month, last_month)`
+    # Dotted path of `make(authority, first_month, last_month)`, or of `make(authority, year)`
+    # for a report of a collection year (`by_year`: 1 April `year` to 31 March the next).
+    make: str
+    by_year: bool = False
 
 
 REPORTS = {
@@ -51,6 +54,18 @@ def month(value):
         raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, not {value!r}") from None
 
 
+def collection_year(value):
+    """YYYY as a number; argparse makes a ValueError a usage error (2)."""
+    if len(value) != 4 or not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a year as YYYY, not {value!r}")
+    return int(value)
+
+
+def last_ended_year(today):
+    """The first year of the last collection year (1 April to 31 March) that has ended."""
+    return today.year - 2 if today.month < 4 else today.year - 1
+
+
 def register(commands):
     parser = commands.add_parser(
         "report",
@@ -68,6 +83,13 @@ def register(commands):
     )
     parser.add_argument("--from", dest="first", type=month, metavar="YYYY-MM", help="first month")
     parser.add_argument("--to", dest="last", type=month, metavar="YYYY-MM", help="last month")
+    parser.add_argument(
+        "--year",
+        type=collection_year,
+        metavar="YYYY",
+        help="for the reports of a year: the year from 1 April YYYY to 31 March YYYY+1 "
+        "(default: the last such year that has ended)",
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -112,17 +134,32 @@ def _period(args):
 
 
 def report(args):
+    from django.utils import timezone
     from django.utils.module_loading import import_string
 
-    first, last = _period(args)
+    kind = REPORTS[args.name]
     authority = council(args.authority)
-    result = import_string(REPORTS[args.name].make)(authority, first, last)
+    if kind.by_year:
+        if args.first or args.last:
+            raise UserError(f"{args.name} is a report of a year: give --year YYYY, not --from/--to")
+        year = args.year if args.year is not None else last_ended_year(timezone.localdate())
+        result = import_string(kind.make)(authority, year)
+    else:
+        if args.year is not None:
+            raise UserError(f"{args.name} is a report of months: give --from and --to")
+        first, last = _period(args)
+        result = import_string(kind.make)(authority, first, last)
     if args.format == "json":
         print_json(result.as_json())
     elif args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.csv_header())
         writer.writerows(result.csv_rows())
+    elif hasattr(result, "text_table"):  # a report of a year: its own (header, rows)
+        header, rows = result.text_table()
+        print(f"{result.authority.name} ({result.authority.ons_code})")
+        print()
+        print_table(header, rows)
     else:
         _print_text(result)
 

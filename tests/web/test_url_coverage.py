@@ -379,6 +379,10 @@ ACCESS = {
     "fostering_comparator_delete": Check(
         "fostering_team_manager", "outsider", record="comparator_series"
     ),
+    # ssda903: return download, data quality (H4)
+    # ssda903: the return's details of a child, legal status changes (H5)
+    # ssda903: stability indicators (H3)
+    # reports: timeliness, Ofsted fostering data (H6)
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -13,6 +13,12 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    registration_number = models.CharField(
+        "Social Work England registration number",
+        max_length=12,
+        blank=True,
+        help_text="SW and digits: the SW_ID of the children looked after return",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="A `hearth demo` sign-in: refused unless Hearth runs as a demo"
     )

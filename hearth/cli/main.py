@@ -11,10 +11,20 @@ import os
 import sys
 from pathlib import Path
 
-from hearth.cli import accounts, allocating, backup, imports, matching, reports, site, worker
+from hearth.cli import (
+    accounts,
+    allocating,
+    backup,
+    exports,
+    imports,
+    matching,
+    reports,
+    site,
+    worker,
+)
 from hearth.cli.console import UserError, say
 
-COMMAND_MODULES = [site, accounts, imports, backup, worker, matching, allocating, reports]
+COMMAND_MODULES = [site, accounts, imports, exports, backup, worker, matching, allocating, reports]
 
 
 def build_parser():

@@ -235,3 +235,27 @@ class SocialWorkerEpisode(_ChildRow):
     class Meta:
         ordering = ["child_id", "started_on", "pk"]
         indexes = [models.Index(fields=["authority", "started_on"])]
+
+
+class QualityRun(models.Model):
+    """The council's return so far, checked against the DfE's rules and Hearth's own: what would
+    fail today, by child and rule (the data quality page shows the latest)."""
+
+    authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="The collection year's first year")
+    ruleset = models.CharField(max_length=20)
+    run_at = models.DateTimeField()
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    failures = models.JSONField(
+        default=list, help_text="[{child, table, row, rule, message, fields, source}]"
+    )
+    rules_failed_to_run = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-run_at", "-pk"]
+        indexes = [models.Index(fields=["authority", "year", "-run_at"])]
+
+    def __str__(self):
+        return f"Data quality of {self.authority_id} {self.year} at {self.run_at:%Y-%m-%d %H:%M}"

@@ -35,3 +35,27 @@ def csv_download(filename, header, rows):
     writer.writerow(header)
     writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", filename)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(filename, sheets):
+    """An Excel workbook of `sheets`: (title, header, rows) each, a sheet with its header in bold
+    and frozen. Text that a spreadsheet would run as a formula is kept as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append([spreadsheet_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return download(out.getvalue(), XLSX, filename)

@@ -1,0 +1,5 @@
+"""`hearth export 903`: (being written)."""
+
+
+def register(commands):
+    pass

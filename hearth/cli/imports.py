@@ -11,6 +11,7 @@ KINDS = {
     "households": "file",
     "providers": "file",
     "recruitment-events": "file",  # fostering: history import (H1)
+    "903": "folder",  # SSDA903 returns: DIR with the return's CSVs, and prev/ for the year before
 }
 
 
@@ -30,6 +31,14 @@ def register(commands):
         "--authority",
         metavar="CODE",
         help="ONS code of the council the records belong to (needed when there is more than one)",
+    )
+    parser.add_argument(
+        "--year",
+        metavar="YYYY",
+        type=int,
+        help="903 only: the collection year of the return in PATH, by its first year (2025 for "
+        "2025-26); prev/ is the year before. Without it the year is read from the return's dates, "
+        "and a return whose dates do not prove its year is refused",
     )
     add_format_option(parser)
     parser.set_defaults(run=import_records)
@@ -61,8 +70,12 @@ def _check_path(kind, path):
         raise UserError(f"{path}: no such folder")
 
 
-def _importer(kind):
-    """`import(path, authority=, user=)` for the kind."""
+def _importer(kind, *, year=None):
+    """`import(path, authority=, user=)` for the kind (`year`: the 903 return's)."""
+    if kind == "903":
+        from hearth.ssda903.imports import import_return
+
+        return lambda path, *, authority, user: import_return(authority, path, by=user, year=year)
     if kind == "recruitment-events":
         from hearth.fostering.imports import import_recruitment_events
 
@@ -73,15 +86,23 @@ def _importer(kind):
 
 
 def import_records(args):
+    year = getattr(args, "year", None)
+    if year is not None and args.kind != "903":
+        raise UserError("--year is for 903 returns only")
+    if year is not None and not 2000 <= year <= 2100:
+        raise UserError(f"--year {year}: give the collection year's first year, like 2025")
     _check_path(args.kind, args.path)
     council = council_for_import(args.authority)
-    result = _importer(args.kind)(args.path, authority=council, user=None)
+    result = _importer(args.kind, year=year)(args.path, authority=council, user=None)
     for line, reason in result.errors:
-        say(f"{args.path}:{line}: {reason}")
+        say(f"{_where(args.path, line)}: {reason}")
     if args.format == "json":
         print_json(_result_data(result))
     elif result.ok:
         print(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
+        if args.kind == "903":
+            say(f"the return of {result.year}-{(result.year + 1) % 100:02d}; new children "
+                f"{result.children_created}, rows removed {result.removed}")  # fmt: skip
         if hasattr(result, "households_created"):
             say(
                 f"events: {result.created} added, {result.unchanged} already in the history; "
@@ -94,15 +115,32 @@ def import_records(args):
     return 0
 
 
+def _where(path, line):
+    """PATH:LINE, or for a row of a file in a folder (file, line) PATH/FILE:LINE."""
+    if isinstance(line, tuple):
+        file, line = line
+        return f"{path / file}:{line}"
+    return f"{path}:{line}"
+
+
 def _result_data(result):
     data = {
         "kind": result.kind,
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
-        "errors": [{"line": line, "reason": reason} for line, reason in result.errors],
+        "errors": [_error_data(line, reason) for line, reason in result.errors],
     }
+    for extra in ("year", "removed", "tables"):  # 903
+        if hasattr(result, extra):
+            data[extra] = getattr(result, extra)
     for extra in ("households_created", "children_created"):  # recruitment-events
         if hasattr(result, extra):
             data[extra] = getattr(result, extra)
     return data
+
+
+def _error_data(line, reason):
+    if isinstance(line, tuple):  # a row of a file in a folder (903)
+        return {"file": line[0], "line": line[1], "reason": reason}
+    return {"line": line, "reason": reason}

@@ -32,6 +32,7 @@ from hearth.people import seed_data
 from hearth.people.models import Carer, Child, Household, SiblingGroup
 from hearth.people.services import review_due_at
 from hearth.referrals import seed as referral_seed
+from hearth.ssda903.seed import seed_returns
 from hearth.stability.seed import seed_stability
 
 # Ages and dates count from this day, never from today, so a seed always gives the same records.
@@ -517,6 +518,7 @@ def _seed_council(area, *, children, households, agencies, random_seed):
     _save_children(council, families, kinship)
     referral_seed.seed_referrals(council.organisation)
     seed_stability(council.organisation)
+    seed_returns(council.organisation)
     seed_fostering(council.organisation)
     summary = _council_summary(
         council.organisation, created=True, children=children, households=households

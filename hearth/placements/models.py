@@ -109,7 +109,7 @@ class Placement(models.Model):
     care_type = models.CharField(max_length=20, help_text="people.vocabulary.PLACEMENT_TYPES")
     started_on = models.DateField()
     # SSDA903 episode fields
-    place = models.CharField("PLACE", max_length=2)
+    place = models.CharField("PLACE", max_length=3)
     place_provider = models.CharField("PLACE_PROVIDER", max_length=3)
     legal_status = models.CharField("LS", max_length=2)
     reason_new_episode = models.CharField("RNE", max_length=1)

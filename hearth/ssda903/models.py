@@ -25,7 +25,7 @@ class ChildReturn(models.Model):
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="statutory")
     upn = models.CharField(
-        "UPN", max_length=13, blank=True, help_text="Unique pupil number, or a UN1 to UN10 code"
+        "UPN", max_length=13, blank=True, help_text="Unique pupil number, or a UN1 to UN5 code"
     )
     mother = models.CharField(
         "MOTHER", max_length=1, blank=True, help_text="1: the child is a mother; 0: not; blank"
@@ -82,7 +82,7 @@ class Episode(models.Model):
     rne = models.CharField("RNE", max_length=1)
     ls = models.CharField("LS", max_length=2)
     cin = models.CharField("CIN", max_length=2, blank=True)
-    place = models.CharField("PLACE", max_length=2)
+    place = models.CharField("PLACE", max_length=3)
     place_provider = models.CharField("PLACE_PROVIDER", max_length=3, blank=True)
     dec = models.DateField("DEC", null=True, blank=True)
     rec = models.CharField("REC", max_length=3, blank=True)
@@ -194,7 +194,7 @@ class AdoptionDecision(_ChildRow):
     foster_care = models.CharField("FOSTER_CARE", max_length=1, blank=True)
     number_of_adopters = models.CharField("NB_ADOPTR", max_length=1, blank=True)
     sex_of_adopters = models.CharField("SEX_ADOPTR", max_length=2, blank=True)
-    legal_status_of_adopters = models.CharField("LS_ADOPTR", max_length=2, blank=True)
+    legal_status_of_adopters = models.CharField("LS_ADOPTR", max_length=3, blank=True)
 
     class Meta:
         ordering = ["child_id", "pk"]

@@ -157,3 +157,14 @@ def collection_year(year):
 def year_bounds(year):
     """The first and last days of the collection year starting 1 April `year`."""
     return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def year_of(day):
+    """The collection year `day` falls in (its first year): 2025 for 1 April 2025 to 31 March
+    2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def last_ended_year(today):
+    """The collection year that ended last before `today` (its first year)."""
+    return year_of(today) - 1

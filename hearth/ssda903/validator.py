@@ -37,6 +37,7 @@ class Validation:
     errors: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
+    fields: dict = field(default_factory=dict)  # {rule: [the DfE columns it is about]}
 
     @property
     def rules(self):
@@ -79,4 +80,6 @@ def validate(folder, *, year, authority, rules=()):
         for e in answer["errors"]
     ]
     errors.sort(key=lambda e: (e.table, e.row, e.rule))
-    return Validation(answer["ruleset"], errors, answer["failed"], answer["skipped"])
+    return Validation(
+        answer["ruleset"], errors, answer["failed"], answer["skipped"], answer.get("fields", {})
+    )

@@ -26,7 +26,7 @@ def _audit(*, by, action, record_type, record, organisation, request, detail="",
 @transaction.atomic
 def user_create(
     *, by=None, request=None, via=None, organisation, username, first_name, last_name, email,
-    job_title, password, roles, team=None,
+    job_title, password, roles, team=None, registration_number="",
 ):  # fmt: skip
     user = User(
         username=username,
@@ -34,6 +34,7 @@ def user_create(
         last_name=last_name,
         email=email,
         job_title=job_title,
+        registration_number=registration_number,
     )
     user.set_password(password)
     user.save()
@@ -46,11 +47,15 @@ def user_create(
 @transaction.atomic
 def user_update(
     *, by=None, request=None, user, organisation, first_name, last_name, email, job_title, is_active,
-    roles, team=None,
+    roles, team=None, registration_number=None,
 ):  # fmt: skip
     user.first_name, user.last_name, user.email = first_name, last_name, email
     user.job_title, user.is_active = job_title, is_active
-    user.save(update_fields=["first_name", "last_name", "email", "job_title", "is_active"])
+    fields = ["first_name", "last_name", "email", "job_title", "is_active"]
+    if registration_number is not None:  # the Social Work England number: the 903's SW_ID
+        user.registration_number = registration_number
+        fields.append("registration_number")
+    user.save(update_fields=fields)
     _set_roles(user, organisation, roles, team)
     detail = (
         ("can sign in" if is_active else "account closed") + "; roles " + ", ".join(sorted(roles))

@@ -75,6 +75,12 @@ class ChildForm(GovukModelForm):
         "for its own carers, or the agency's Ofsted URN, a slash and the agency's reference, "
         "like SC123456/H02",
     )
+    social_worker_change_reason = forms.ChoiceField(
+        label="Reason for a change of social worker (SW_REASON)",
+        required=False,
+        help_text="Only if you allocate a different social worker; if left blank, a management "
+        "decision",
+    )
 
     class Meta:
         model = Child
@@ -95,6 +101,7 @@ class ChildForm(GovukModelForm):
         self.fields["iro"].to_field_name = "username"
         self.fields["team"].queryset = authority.teams.all()
         self.fields["team"].to_field_name = "name"
+        self._statutory_fields()
         if self.instance.pk:
             # The pickers send usernames and team names (as imports do), so show the stored ones so.
             self.initial["social_worker"] = getattr(self.instance.social_worker, "username", None)
@@ -105,6 +112,21 @@ class ChildForm(GovukModelForm):
             )
             self.initial.setdefault(
                 "placed_with_reference", household_reference(self.instance.placed_with)
+            )
+
+    def _statutory_fields(self):
+        """A looked-after child's legal status changes only with a date, through "Change legal
+        status" (hearth.ssda903.recording), which keeps their SSDA903 episodes."""
+        from hearth.ssda903 import recording
+
+        reasons = {k: v for k, v in recording.SW_REASON.items() if k != recording.FIRST_CONTACT}
+        self.fields["social_worker_change_reason"].choices = [("", "Not given"), *reasons.items()]
+        if self.instance.pk and recording.is_looked_after(self.instance):
+            field = self.fields["legal_status"]
+            field.disabled = True
+            field.help_text = (
+                "The child is looked after: their legal status changes through 'Change legal "
+                "status' on their record, with the date it changed"
             )
 
     def clean_reference(self):

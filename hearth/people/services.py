@@ -67,6 +67,8 @@ def child_create(*, user, authority, data, request=None, via=None):
     child.placed_with = data.get("placed_with_reference")
     _take_place(child.placed_with, child)
     child.save()
+    if child.social_worker_id:
+        _social_worker_episodes(child, None)
     audit_record(
         user=user,
         action=AuditEvent.Action.CREATE,
@@ -87,15 +89,19 @@ def child_update(*, user, child, data, expected_version, request=None, via=None)
         child.authority, data.pop("sibling_group_reference", None)
     )
     data["placed_with"] = data.pop("placed_with_reference", None)
+    reason = data.pop("social_worker_change_reason", "")
     changed = _changed_fields(child, data, [*CHILD_FIELDS, "sibling_group", "placed_with"])
     if not changed:
         return []
+    previous_worker = Child.objects.filter(pk=child.pk).values_list("social_worker", flat=True)[0]
     _claim_version(Child, child, expected_version)
     if "placed_with" in changed:
         _take_place(data["placed_with"], child)
     for field in changed:
         setattr(child, field, data[field])
     child.save(update_fields=[*changed, "version", "updated_at"])
+    if "social_worker" in changed:
+        _social_worker_episodes(child, previous_worker, reason)
     audit_record(
         user=user,
         action=AuditEvent.Action.UPDATE,
@@ -107,6 +113,17 @@ def child_update(*, user, child, data, expected_version, request=None, via=None)
         via=via,
     )
     return changed
+
+
+def _social_worker_episodes(child, previous_id, reason=""):
+    """The return's social worker episodes follow the child's allocation (SSDA903 SW_ID)."""
+    from hearth.accounts.models import User
+    from hearth.ssda903.recording import social_worker_allocated
+
+    previous = User.objects.filter(pk=previous_id).first() if previous_id else None
+    social_worker_allocated(
+        child=child, worker=child.social_worker, previous=previous, reason=reason
+    )
 
 
 HOUSEHOLD_FIELDS = Household.RECORD_FIELDS

@@ -11,6 +11,7 @@ Nothing here writes.
 """
 
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -34,11 +35,10 @@ PLACE = {
     "A4": "Placed for adoption with consent, not with current foster carer(s)",
     "A5": "Placed for adoption with a placement order, with current foster carer(s)",
     "A6": "Placed for adoption with a placement order, not with current foster carer(s)",
-    "H5": "Semi-independent or supported accommodation not subject to Children's Homes Regulations",
     "K1": "Secure children's home",
     "K2": "Children's home subject to Children's Homes Regulations",
+    "K3": "Supported accommodation registered with Ofsted, for young people of 16 and 17",
     "P1": "Placed with own parent(s) or other person(s) with parental responsibility",
-    "P2": "Independent living, such as a flat, lodgings, bedsit or bed and breakfast",
     "P3": "Residential employment",
     "R1": "Residential care home",
     "R2": "NHS or health trust establishment providing medical or nursing care",
@@ -50,13 +50,27 @@ PLACE = {
     "T2": "Temporary absence of the child on holiday",
     "T3": "Temporary accommodation while the usual foster carers are on holiday",
     "T4": "Temporary accommodation of seven days or less, for any other reason",
-    "Z1": "Other placement (listed in the schedule sent to the DfE)",
+    "Z11": "Other placement: a children's home that is not registered with Ofsted",
+    "Z12": "Other placement: supported accommodation that is not registered with Ofsted",
+    "Z13": "Other placement: another setting that is not registered with Ofsted",
+    "Z14": "Other placement not listed elsewhere",
 }
+# The codes of earlier years' returns that 2025-26 retired (validator rule 146: H5 became K3, P2
+# went, Z1 was split into Z11 to Z14). New placements are offered only PLACE's codes; these stay
+# known so that older episodes (and returns imported from earlier years) keep their words.
+PLACE_RETIRED = {
+    "H5": "Semi-independent or supported accommodation not subject to Children's Homes "
+    "Regulations (until March 2025)",
+    "P2": "Independent living, such as a flat, lodgings, bedsit or bed and breakfast (until "
+    "March 2025)",
+    "Z1": "Other placement (until March 2025)",
+}
+PLACE_KNOWN = {**PLACE, **PLACE_RETIRED}
 FOSTERING_PLACES = ("U1", "U2", "U3", "U4", "U5", "U6")
 KINSHIP_PLACES = ("U1", "U2", "U3")
 LONG_TERM_PLACES = ("U1", "U4")
 # Temporary moves and "other" placements have no placement provider (validator rule 178).
-NO_PROVIDER_PLACES = ("T0", "T1", "T2", "T3", "T4", "Z1")
+NO_PROVIDER_PLACES = ("T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14", "Z1")
 
 PLACE_PROVIDER = {
     "PR0": "Parent(s) or other person(s) with parental responsibility",
@@ -72,11 +86,11 @@ SHORT_BREAK_STATUSES = ("V3", "V4")
 
 RNE = {
     "S": "Started to be looked after",
-    "P": "Change of placement only",
+    "P": "Change of placement and carers only",
     "L": "Change of legal status only",
-    "T": "Change of both legal status and placement at the same time",
-    "U": "Change of placement type only, staying with the same carers",
-    "B": "Change of placement type and legal status, staying with the same carers",
+    "T": "Change of placement only, staying with the same carers",
+    "U": "Change of legal status and of placement, staying with the same carers",
+    "B": "Change of legal status, placement and carers at the same time",
 }
 
 REC = {
@@ -146,8 +160,9 @@ WHAT = {
 
 
 def label(field, code):
-    """'U4: Foster placement with other foster carer(s): long-term fostering'."""
-    codes = LISTS.get(field, {})
+    """'U4: Foster placement with other foster carer(s): long-term fostering' (a PLACE code of
+    an earlier year's return too)."""
+    codes = PLACE_KNOWN if field == "place" else LISTS.get(field, {})
     return f"{code}: {codes[code]}" if code in codes else code
 
 
@@ -191,12 +206,70 @@ def previous_episode(child, *, excluding=None):
     return earlier.order_by("-started_on", "-pk").first()
 
 
-def derive_codes(child, household, care_type, started_on):
+@dataclass(frozen=True)
+class CareBefore:
+    """The child's episode before a new placement: when and how it ended, its legal status, and
+    the carers when it is a placement recorded in Hearth (None otherwise)."""
+
+    ended_on: date | None
+    reason_ceased: str
+    legal_status: str
+    household_id: int | None
+
+
+def care_before(child, started_on=None, *, excluding=None):
+    """The child's episode before a placement starting on `started_on` (the latest starting that
+    day or before; the latest, when no day is given), or None: the latest of the child's
+    placements in Hearth (whose episodes may not be written yet, as in a seed) and of their
+    episodes (an L episode of a legal status change gives the status in force; care imported
+    from an earlier return counts too). `excluding`: the placement being checked, when it is
+    already recorded."""
+    from hearth.ssda903.models import Episode  # the return builds on placements
+
+    placements, episodes = child.placements.all(), Episode.objects.filter(child=child)
+    if excluding is not None:
+        placements = placements.exclude(pk=excluding)
+        episodes = episodes.exclude(placement_id=excluding)
+    if isinstance(started_on, date):  # one that started the same day ends the same day
+        placements = placements.filter(started_on__lte=started_on)
+        episodes = episodes.filter(decom__lte=started_on)
+    previous = placements.order_by("-started_on", "-pk").first()
+    last = episodes.order_by("-decom", "-pk").first()
+    if previous is not None and (last is None or previous.started_on >= last.decom):
+        return CareBefore(
+            previous.ended_on, previous.reason_ceased, previous.legal_status, previous.household_id
+        )
+    if last is None:
+        return None
+    household = previous.household_id if previous and last.placement_id == previous.pk else None
+    return CareBefore(last.dec, last.rec, last.ls, household)
+
+
+# RNE of a move, by whether the legal status changes with it: (same status, status changed).
+MOVE_REASONS = {"P": ("P", "B"), "B": ("P", "B"), "T": ("T", "U"), "U": ("T", "U")}
+
+
+def _reason_new_episode(child, household, legal_status, started_on=None):
+    """RNE: S when the child starts to be looked after (no episode before, or the last one ended
+    with the child leaving care); otherwise a move: P to new carers, T staying with the same
+    carers, and B or U when the legal status entered (`legal_status`) is not the one of the
+    episode before."""
+    before = care_before(child, started_on)
+    if before is None:
+        return "S"
+    if before.ended_on is not None and before.reason_ceased != CHANGE_OF_EPISODE:
+        return "S"
+    same_carers = before.household_id is not None and before.household_id == household.pk
+    status_changed = bool(before.legal_status) and before.legal_status != legal_status
+    return MOVE_REASONS["T" if same_carers else "P"][status_changed]
+
+
+def derive_codes(child, household, care_type, started_on, *, legal_status=None):
     """The 903 episode codes a placement of `child` with `household` from `started_on` takes:
     PLACE from the kind of home and whether it is long-term fostering; PLACE_PROVIDER from who
-    runs it; LS from the child's record; RNE from the child's earlier placements in Hearth;
-    the postcodes of the child's home and the placement; the provider's Ofsted URN (the
-    council's fostering service's for its own carers)."""
+    runs it; LS as entered (`legal_status`), or else from the child's record; RNE from the
+    child's episode before and that LS; the postcodes of the child's home and the placement;
+    the provider's Ofsted URN (the council's fostering service's for its own carers)."""
     long_term = care_type == "long_term"
     if is_childrens_home(household):
         place = "K2"
@@ -211,17 +284,12 @@ def derive_codes(child, household, care_type, started_on):
         place_provider = "PR5"
     else:
         place_provider = "PR4"
-    previous = previous_episode(child)
-    if previous is None:
-        rne = "S"
-    elif previous.legal_status and previous.legal_status != child.legal_status:
-        rne = "T"
-    else:
-        rne = "P"
+    legal_status = legal_status or child.legal_status
+    rne = _reason_new_episode(child, household, legal_status, started_on)
     return {
         "place": place,
         "place_provider": place_provider,
-        "legal_status": child.legal_status,
+        "legal_status": legal_status,
         "reason_new_episode": rne,
         "home_postcode": child.home_postcode or "",
         "placement_postcode": household.postcode or "",
@@ -322,21 +390,53 @@ def _episode_order_problems(child, codes, problems, *, excluding=None, moving=No
             "first (reason episode ceased X1 for a move)"
         )
     earlier = previous_episode(child, excluding=excluding)
-    if codes.get("reason_new_episode") == "S" and earlier is not None:
+    if (
+        codes.get("reason_new_episode") == "S"
+        and earlier is not None
+        and (earlier.ended_on is None or earlier.reason_ceased == CHANGE_OF_EPISODE)
+    ):
         problems.setdefault(
             "reason_new_episode",
             f"RNE: S is for a child starting to be looked after, but {child.full_name} has an "
-            "earlier placement: use P, T, U or B",
+            "earlier placement that did not end their care: use P, T, U or B",
         )
 
 
+def _legal_status_move_problems(child, codes, started_on, problems, *, excluding=None):
+    """A move's RNE says whether the legal status changes with it (B or U) or not (P or T): it
+    must agree with the LS entered and the one of the episode before (the DfE's definitions of
+    the RNE codes)."""
+    rne, status = codes.get("reason_new_episode"), codes.get("legal_status")
+    if (
+        rne not in MOVE_REASONS
+        or {"reason_new_episode", "legal_status", "started_on"} & set(problems)
+        or not isinstance(started_on, date)
+    ):
+        return
+    before = care_before(child, started_on, excluding=excluding)
+    if before is None or not before.legal_status:
+        return
+    changed = before.legal_status != status
+    right = MOVE_REASONS[rne][changed]
+    if right == rne:
+        return
+    if changed:
+        what = f"the legal status changes from {before.legal_status} to {status} with this move"
+    else:
+        what = f"the legal status stays {status} with this move"
+    problems["reason_new_episode"] = f"RNE: {what}: use {right} ({RNE[right]}), not {rne}"
+
+
 def episode_problems(
-    *, child, household, codes, started_on, today=None, excluding=None, moving=None
-):
+    *, child, household, codes, started_on, today=None, excluding=None, moving=None,
+    reason_place_change=None,
+):  # fmt: skip
     """What is wrong with an episode's codes as entered: {field: message}, each naming the 903
     field. `started_on` is the placement's start: today or a past day. `excluding` is the
     placement being checked, when it is already recorded; `moving` the child's open placement
-    that ends as this one starts (REC X1), which therefore does not stand in its way."""
+    that ends as this one starts (REC X1), which therefore does not stand in its way;
+    `reason_place_change` the reason given for that move (or for the end of the child's care
+    imported from an earlier return), checked with the new episode by the DfE's rules."""
     problems = {}
     today = today or timezone.localdate()
     if not isinstance(started_on, date):
@@ -357,6 +457,18 @@ def episode_problems(
     _provider_problems(codes, household, problems)
     _place_problems(child, household, codes, problems)
     _episode_order_problems(child, codes, problems, excluding=excluding, moving=moving)
+    _legal_status_move_problems(child, codes, started_on, problems, excluding=excluding)
+    if "started_on" not in problems:
+        # The DfE's rules on the episode with the child's others (hearth.ssda903.checks): the
+        # sequence (S only to start a period of care), ages, provider, reasons...
+        from hearth.ssda903 import checks
+
+        found = checks.placement_start_problems(
+            child, codes, started_on, excluding=excluding, moving=moving, today=today,
+            reason_place_change=reason_place_change,
+        )  # fmt: skip
+        for field, message in checks.as_placement_fields(found).items():
+            problems.setdefault(field, message)
     return problems
 
 
@@ -402,4 +514,11 @@ def ending_problems(*, placement, ended_on, ending, reason_ceased, reason_place_
         problems["reason_place_change"] = (
             "REASON_PLACE_CHANGE: give it only when the child moves to another placement (REC X1)"
         )
+    if not problems:
+        from hearth.ssda903 import checks  # the DfE's rules on the ended episode
+
+        found = checks.placement_end_problems(
+            placement, ended_on, reason_ceased, reason_place_change, today=today
+        )
+        problems.update(checks.as_placement_fields(found))
     return problems

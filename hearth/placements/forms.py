@@ -76,7 +76,9 @@ ENDINGS = [("planned", "Planned"), ("unplanned", "Unplanned: an unplanned ending
 class StartForm(PlacementForm):
     """The start date, the type of care, the emergency (urgent referrals only) and each child's
     903 codes, drawn from those derived and changeable; for a child placed already (`moving`:
-    {child pk: open placement}), why the placement changes and whether its ending was planned."""
+    {child pk: open placement}), why the placement changes and whether its ending was planned;
+    for a child whose care imported from an earlier return goes on (`carried`: {child pk: open
+    episode with no placement in Hearth}), why the placement changes."""
 
     started_on = GovukDateField(
         label="Date the placement starts",
@@ -85,10 +87,15 @@ class StartForm(PlacementForm):
     )
     care_type = _radios("Type of care", PLACEMENT_TYPES.items(), "Choose the type of care")
 
-    def __init__(self, data=None, *, children, derived, urgent, moving=None, **kwargs):
+    def __init__(
+        self, data=None, *, children, derived, urgent, moving=None, carried=None, **kwargs
+    ):
         super().__init__(data, **kwargs)
         self.children = children
         self.moving = moving or {}
+        self.carried = {
+            pk: episode for pk, episode in (carried or {}).items() if pk not in self.moving
+        }
         if urgent:
             self.fields["emergency"] = forms.BooleanField(
                 label="This is an emergency: start before the approvals are complete",
@@ -110,10 +117,19 @@ class StartForm(PlacementForm):
                 self.fields[key].initial = derived[child.pk][field]
         for child in children:
             if child.pk in self.moving:
-                self._move_fields(child, self.moving[child.pk])
+                self._move_fields(child)
+            elif child.pk in self.carried:
+                self._reason_field(child, f"{child.full_name}'s current placement")
 
-    def _move_fields(self, child, placement):
+    def _move_fields(self, child):
         where = f"{child.full_name}'s current placement"  # the carers named only on their page
+        self._reason_field(child, where)
+        message = f"Say whether {where} ended as planned or unplanned"
+        self.fields[f"c{child.pk}_ending"] = _radios(
+            f"Did {where} end as planned?", ENDINGS, message
+        )
+
+    def _reason_field(self, child, where):
         self.fields[f"c{child.pk}_reason_place_change"] = forms.ChoiceField(
             label=f"REASON_PLACE_CHANGE: why {where} changes",
             help_text=f"It ends the day this placement starts, with REC X1 ({codes.REC['X1']}).",
@@ -123,29 +139,31 @@ class StartForm(PlacementForm):
             ],
             error_messages={"required": f"REASON_PLACE_CHANGE: say why {where} changes"},
         )
-        message = f"Say whether {where} ended as planned or unplanned"
-        self.fields[f"c{child.pk}_ending"] = _radios(
-            f"Did {where} end as planned?", ENDINGS, message
-        )
 
     def child_fields(self, child):
         return [self[f"c{child.pk}_{field}"] for field in codes.CODE_FIELDS]
 
     def move_fields(self, child):
-        if child.pk not in self.moving:
-            return []
-        return [self[f"c{child.pk}_reason_place_change"], self[f"c{child.pk}_ending"]]
+        if child.pk in self.moving:
+            return [self[f"c{child.pk}_reason_place_change"], self[f"c{child.pk}_ending"]]
+        if child.pk in self.carried:
+            return [self[f"c{child.pk}_reason_place_change"]]
+        return []
 
     def moves(self):
-        """{child pk: {"reason_place_change", "ending"}} for the children placed already."""
+        """{child pk: {"reason_place_change", "ending"}} for the children placed already, and
+        {child pk: {"reason_place_change"}} for those whose imported care ends."""
         data = self.cleaned_data
-        return {
+        answers = {
             pk: {
                 "reason_place_change": data.get(f"c{pk}_reason_place_change", ""),
                 "ending": data.get(f"c{pk}_ending", ""),
             }
             for pk in self.moving
         }
+        for pk in self.carried:
+            answers[pk] = {"reason_place_change": data.get(f"c{pk}_reason_place_change", "")}
+        return answers
 
     def codes_changed(self, derived):
         """{child pk: {field: code}} of the codes changed from those first derived: the rest are

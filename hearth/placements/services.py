@@ -522,16 +522,22 @@ def child_field(child, field):
 
 
 def episodes_checked(
-    *, children, household, care_type, started_on, codes=None, today=None, current=None
-):
+    *, children, household, care_type, started_on, codes=None, today=None, current=None,
+    reasons=None,
+):  # fmt: skip
     """Each child's codes (derived, with what was entered over them) and every problem with them
     as {form field: message}; a message names the child when there are several. `current` maps
-    a child's pk to the open placement that ends as this one starts (a move)."""
+    a child's pk to the open placement that ends as this one starts (a move), `reasons` to the
+    reason given for their move (REASON_PLACE_CHANGE). The RNE not entered is derived from the
+    LS entered: a move with a new legal status is B or U."""
     episodes, errors = [], {}
-    current = current or {}
+    current, reasons = current or {}, reasons or {}
     for child in children:
-        derived = episode_codes.derive_codes(child, household, care_type, started_on)
         given = _codes_given(codes, child)
+        status = str(given.get("legal_status") or "").strip().upper() or None
+        derived = episode_codes.derive_codes(
+            child, household, care_type, started_on, legal_status=status
+        )
         entered = episode_codes.cleaned(
             {f: given.get(f, derived[f]) for f in episode_codes.CODE_FIELDS}
         )
@@ -539,6 +545,7 @@ def episodes_checked(
         problems = episode_codes.episode_problems(
             child=child, household=household, codes=entered, started_on=started_on, today=today,
             moving=moving.pk if moving is not None else None,
+            reason_place_change=reasons.get(child.pk),
         )  # fmt: skip
         for field, message in problems.items():
             key = field if field == "started_on" else child_field(child, field)
@@ -584,15 +591,48 @@ def _move_given(moves, child):
     return {}
 
 
-def moves_checked(*, user, children, current, moves, started_on, today=None):
+def _carried_move_checked(child, episode, given, started_on, several):
+    """The end of a child's care imported from an earlier return (their open episode with no
+    placement in Hearth: `hearth.ssda903.episodes`) as a new placement starts: REC X1 with the
+    reason for the placement change. Whether it ended as planned is not asked: that answer
+    belongs to a placement recorded in Hearth (its unplanned ending meeting), which this care
+    has not. ({answers}, {form field: message})."""
+    errors = {}
+    reason = str(given.get("reason_place_change") or "").strip().upper()
+    where = f"{child.full_name}'s current placement, recorded before Hearth,"
+    field = child_field(child, "reason_place_change")
+    prefix = f"{child.full_name}: " if several else ""
+    if not reason:
+        errors[field] = f"REASON_PLACE_CHANGE: say why {where} changes"
+    elif reason not in episode_codes.REASON_PLACE_CHANGE:
+        errors[field] = (
+            f"{prefix}REASON_PLACE_CHANGE: {reason} is not a reason for a placement change"
+        )
+    if isinstance(started_on, date) and started_on < episode.decom:
+        errors["started_on"] = (
+            f"The start date must be on or after {episode.decom:%-d %B %Y}, when {where} began"
+        )
+    return {"reason_place_change": reason, "episode": episode.pk}, errors
+
+
+def moves_checked(*, user, children, current, moves, started_on, today=None, carried=None):
     """The endings of the children's current placements that a new placement from `started_on`
     makes (REC X1, with the reason for the placement change and whether the ending was planned),
-    checked as `placement_end` checks an ending: ({child pk: answers}, {form field: message})."""
+    checked as `placement_end` checks an ending: ({child pk: answers}, {form field: message}).
+    `carried`: {child pk: open episode} of the children whose care imported from an earlier
+    return goes on (no placement in Hearth): it ends too, with the reason for the move."""
     answers, errors = {}, {}
     several = len(children) > 1
+    carried = carried or {}
     for child in children:
         placement = current.get(child.pk)
         if placement is None:
+            if child.pk in carried:
+                answers[child.pk], found = _carried_move_checked(
+                    child, carried[child.pk], _move_given(moves, child), started_on, several
+                )
+                for field, message in found.items():
+                    errors.setdefault(field, message)
             continue
         refusal = permissions.why_not_end(user, placement)
         if refusal is not None:
@@ -751,7 +791,10 @@ def placement_start(
     gives, per child (or once for all), {"reason_place_change": a REASON_PLACE_CHANGE code,
     "ending": "planned" or "unplanned", "note": optional}; an unplanned ending is marked for the
     unplanned ending meeting. Missing answers are errors at the child's fields
-    (`c<pk>_reason_place_change`, `c<pk>_ending`). Returns the placements made."""
+    (`c<pk>_reason_place_change`, `c<pk>_ending`). A child whose care imported from an earlier
+    return is still open (an open episode with no placement in Hearth) moves too: that episode
+    ends with REC X1 and the reason given (only the reason is asked). The children's legal
+    status becomes the LS entered for their placement. Returns the placements made."""
     offer = _locked_offer(offer)
     referral = offer.referral
     policy = referral.authority.policy
@@ -780,8 +823,36 @@ def placement_start(
     return _placements_make(
         user, offer, household, episodes,
         started_on=started_on, care_type=care_type, emergency=emergency, approval=approval,
-        request=request, moved=moved,
+        request=request, moved=moved, carried=_carried_reasons(answers, current),
     )  # fmt: skip
+
+
+def _carried_reasons(answers, current):
+    """{child pk: reason for the move} of the children whose care imported from an earlier
+    return ends as their placement starts (`hearth.ssda903.episodes.refresh`)."""
+    return {
+        pk: answer["reason_place_change"] for pk, answer in answers.items() if pk not in current
+    }
+
+
+def _moved_in(child, placement):
+    """The child lives with the placement's household now, with its legal status (the LS
+    entered for the placement)."""
+    child.placed_with = placement.household
+    child.legal_status = placement.legal_status
+    child.version += 1
+    child.save(update_fields=["placed_with", "legal_status", "version", "updated_at"])
+
+
+def _episodes_written(placement, carried):
+    """The child's episodes rewritten with the new placement's; their care imported from an
+    earlier return, if it went on, ends with the reason for the move given. Answers what the
+    child's audit row adds."""
+    reason = carried.get(placement.child_id)
+    statutory_episodes.refresh(placement.child, reason_place_change=reason or "")
+    if reason is None:
+        return ""
+    return f"; the placement recorded before Hearth ended (X1, {reason})"
 
 
 def _arrivals_checked(user, pks, household, errors, *, care_type, started_on, codes, moves):
@@ -792,16 +863,19 @@ def _arrivals_checked(user, pks, household, errors, *, care_type, started_on, co
     pks = list(pks)
     current = open_placements([Child(pk=pk) for pk in pks])
     children = _locked_children(pks)
+    carried = statutory_episodes.open_without_placement(children)
     if care_type not in PLACEMENT_TYPES:
         errors["care_type"] = "Choose the type of care"
+    answers, move_errors = moves_checked(
+        user=user, children=children, current=current, moves=moves, started_on=started_on,
+        carried=carried,
+    )  # fmt: skip
     episodes, code_errors = episodes_checked(
         children=children, household=household, care_type=care_type, started_on=started_on,
         codes=codes, current=current,
+        reasons={pk: answer["reason_place_change"] for pk, answer in answers.items()},
     )  # fmt: skip
     errors.update(code_errors)
-    answers, move_errors = moves_checked(
-        user=user, children=children, current=current, moves=moves, started_on=started_on,
-    )  # fmt: skip
     for field, message in move_errors.items():
         errors.setdefault(field, message)
     place = place_problem(household, children)
@@ -835,9 +909,7 @@ def _placements_make(user, offer, household, episodes, **how):
                 **codes,
             )  # fmt: skip
         )
-        child.placed_with = household
-        child.version += 1
-        child.save(update_fields=["placed_with", "version", "updated_at"])
+        _moved_in(child, made[-1])
     offer.status = Offer.Status.PLACED
     offer.version += 1
     offer.save()
@@ -848,10 +920,11 @@ def _placements_make(user, offer, household, episodes, **how):
     _close_search_items(referral, user, offer, declined, whole=whole)
     if how["emergency"]:
         _ask_retrospectively(user, offer, how["approval"], due)
+    notes = {}
     for placement in made:
         _open_tasks(referral, placement, policy, agency=agency)
         fostering_history.on_placement_started(placement=placement, by=user)
-        statutory_episodes.refresh(placement.child)
+        notes[placement.pk] = _episodes_written(placement, how["carried"])
     record_event(
         referral=referral, action="placement_started", by=user, from_status=from_status,
         role=_starter_roles(user, referral),
@@ -868,7 +941,8 @@ def _placements_make(user, offer, household, episodes, **how):
     for placement in made:
         _audit(
             user, "child", placement.child, referral.authority,
-            f"placement {placement.pk} with household {household.pk} started", request,
+            f"placement {placement.pk} with household {household.pk} started"
+            f"{notes[placement.pk]}", request,
         )  # fmt: skip
     _audit(
         user, "household", household, household.provider,
@@ -1110,13 +1184,12 @@ def emergency_placement_start(
                 **child_codes,
             )  # fmt: skip
         )
-        child.placed_with = household
-        child.version += 1
-        child.save(update_fields=["placed_with", "version", "updated_at"])
+        _moved_in(child, made[-1])
+    carried, notes = _carried_reasons(answers, current), {}
     for placement in made:
         _open_tasks(referral, placement, policy, agency=False)
         fostering_history.on_placement_started(placement=placement, by=user)
-        statutory_episodes.refresh(placement.child)
+        notes[placement.pk] = _episodes_written(placement, carried)
     record_event(
         referral=referral, action="emergency_placement_started", by=user,
         role=_starter_roles(user, referral),
@@ -1131,7 +1204,8 @@ def emergency_placement_start(
     for placement in made:
         _audit(
             user, "child", placement.child, referral.authority,
-            f"emergency placement {placement.pk} with household {household.pk} started", request,
+            f"emergency placement {placement.pk} with household {household.pk} started"
+            f"{notes[placement.pk]}", request,
         )  # fmt: skip
     _audit(
         user, "household", household, household.provider,

@@ -3,7 +3,10 @@ have not answered a referral, expiring agency offers nobody decided on in time.
 
 Each job is a function taking the current time and answering how many records it acted on. Every
 job is idempotent: it acts on a record once (the record keeps that it was acted on), so running a
-round twice, or two workers at once, does nothing twice. Each job runs in its own transaction.
+round twice, or two workers at once, does nothing twice. Each job runs in its own transaction,
+except a job marked `runs_own_transactions = True` (one that works council by council, so that one
+council's failure neither undoes nor stops the others': it opens its own transactions and catches
+its own failures).
 """
 
 from django.db import transaction
@@ -24,6 +27,8 @@ JOBS = [
     # fostering: support
     "hearth.fostering.jobs.supervisory_visits_due",
     "hearth.fostering.jobs.annual_reviews_due",
+    # ssda903: the data quality check of each council's return, once a day
+    "hearth.ssda903.quality.nightly",
 ]
 
 
@@ -32,8 +37,12 @@ def run_jobs(now=None):
     now = now or timezone.now()
     done = {}
     for path in JOBS:
-        with transaction.atomic():
-            count = import_string(path)(now)
+        job = import_string(path)
+        if getattr(job, "runs_own_transactions", False):
+            count = job(now)
+        else:
+            with transaction.atomic():
+                count = job(now)
         if count:
             done[path.rsplit(".", 1)[-1]] = count
     return done

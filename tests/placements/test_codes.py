@@ -6,6 +6,7 @@ import pytest
 
 from hearth.placements import codes
 from hearth.placements.models import Placement
+from hearth.ssda903 import episodes
 from tests.factories import AgencyFactory, HouseholdFactory
 
 TODAY = date(2026, 12, 14)
@@ -75,9 +76,27 @@ def test_a_child_placed_before_starts_a_placement_change(child, household, place
         reason_new_episode="S", started_by=placements_officer,
     )  # fmt: skip
 
-    assert derived(child, household)["reason_new_episode"] == "P"
+    episodes.refresh(child)
+
+    elsewhere = HouseholdFactory()
+    assert derived(child, elsewhere)["reason_new_episode"] == "P"
+    assert derived(child, household)["reason_new_episode"] == "T"  # the same carers
     child.legal_status = "C1"
-    assert derived(child, household)["reason_new_episode"] == "T"
+    assert derived(child, elsewhere)["reason_new_episode"] == "B"
+    assert derived(child, household)["reason_new_episode"] == "U"
+
+
+def test_a_child_who_left_care_starts_again(child, household, placements_officer):
+    Placement.objects.create(
+        authority=child.authority, child=child, household=household, provider=household.provider,
+        care_type="emergency", started_on=TODAY - timedelta(days=30),
+        ended_on=TODAY - timedelta(days=10), ending="planned", reason_ceased="E4A",
+        place="U6", place_provider="PR1", legal_status="V2", reason_new_episode="S",
+        started_by=placements_officer,
+    )  # fmt: skip
+    episodes.refresh(child)
+
+    assert derived(child, household)["reason_new_episode"] == "S"
 
 
 def problems(child, household, started_on=TODAY, **changes):

@@ -36,6 +36,7 @@ from hearth.placements.forms import (
 from hearth.referrals.services import ActionNotAllowed, ReferralError, referral_title
 from hearth.search.models import Offer
 from hearth.search.presenters import agency_terms, matching_form_shown, offer_heading
+from hearth.ssda903.episodes import open_without_placement
 from hearth.web.decorators import requires
 from hearth.web.downloads import csv_download, download
 from hearth.web.editing import audit_names_shown, audit_shown
@@ -216,6 +217,9 @@ def _children_shown(form, children, household, derived, moving, named):
             "moving_since": presenters.long_date(moving[child.pk].started_on)
             if child.pk in moving
             else "",
+            "carried_since": presenters.long_date(form.carried[child.pk].decom)
+            if child.pk in form.carried
+            else "",
             "derived": [
                 {
                     "name": codes.NAMES[field],
@@ -248,7 +252,8 @@ def placement_start(request, pk, offer_pk):
     moving = selectors.open_placements_of(children)
     form = StartForm(
         _posted(request), children=children, derived=derived, urgent=referral.urgent,
-        moving=moving, initial={"started_on": today, "care_type": first_care_type},
+        moving=moving, carried=open_without_placement(children),
+        initial={"started_on": today, "care_type": first_care_type},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -310,6 +315,7 @@ def emergency_placement_start(request, pk):
     moving = selectors.open_placements_of(children)
     form = EmergencyStartForm(
         _posted(request), children=children, derived=derived, moving=moving,
+        carried=open_without_placement(children),
         initial={"started_on": today, "care_type": "emergency"},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():

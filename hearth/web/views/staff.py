@@ -36,6 +36,13 @@ class UserForm(GovukForm):
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Email address")
     job_title = forms.CharField(max_length=120, required=False)
+    registration_number = forms.CharField(
+        label="Social Work England registration number",
+        max_length=12,
+        required=False,
+        help_text="Social workers only: SW and digits, like SW123456 (the SW_ID of the children "
+        "looked after return)",
+    )
     roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
     team = forms.ModelChoiceField(queryset=None, required=False)
     password = forms.CharField(
@@ -45,7 +52,10 @@ class UserForm(GovukForm):
     )
     is_active = forms.BooleanField(label="Can sign in", required=False, initial=True)
 
-    ACCOUNT_FIELDS = ("first_name", "last_name", "email", "job_title", "password", "is_active")
+    ACCOUNT_FIELDS = (
+        "first_name", "last_name", "email", "job_title", "registration_number", "password",
+        "is_active",
+    )  # fmt: skip
 
     def __init__(self, *args, organisation, user=None, whole_account=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +93,15 @@ class UserForm(GovukForm):
         if self.user is None and administration.username_taken(username):
             raise forms.ValidationError("Someone already has this username")
         return username
+
+    def clean_registration_number(self):
+        from hearth.ssda903.recording import registration_problem
+
+        number = self.cleaned_data["registration_number"].strip().upper().replace(" ", "")
+        problem = registration_problem(number)
+        if problem:
+            raise forms.ValidationError(problem)
+        return number
 
     def clean(self):
         data = super().clean()
@@ -142,6 +161,7 @@ def user_change(request, pk):
         "last_name": person.last_name,
         "email": person.email,
         "job_title": person.job_title,
+        "registration_number": person.registration_number,
         "is_active": person.is_active,
         "roles": [m.role for m in memberships],
         "team": next((m.team for m in memberships if m.team), None),

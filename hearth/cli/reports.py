@@ -39,6 +39,28 @@ REPORTS = {
         "learning themes",
         make="hearth.stability.report.unplanned_endings",
     ),
+    "stability-indicators": ReportKind(
+        help="the DfE's placement stability indicators of a year (from the SSDA903 episodes): "
+        "children looked after on 31 March with 3 or more placements in the year, and children "
+        "under 16 looked after 2.5 years or more in the same placement for 2 years; numerator, "
+        "denominator and percentage (CSV: measure,label,numerator,denominator,percentage)",
+        make="hearth.ssda903.indicators.indicators",
+        by_year=True,
+    ),
+    "timeliness": ReportKind(
+        help="referral to first offer and to placement (median and mean days), the share of "
+        "placements with the council's own carers, offers declined, weekly spend on agency "
+        "placements by approval tier and provider, children placed more than 20 miles from home "
+        "and brothers and sisters living together",
+        make="hearth.placements.timeliness.timeliness",
+    ),
+    "ofsted-fostering": ReportKind(
+        help="Ofsted's annual fostering data of a year: approved households and places (filled, "
+        "vacant, not available) on 31 March, enquiries, applications, approvals and "
+        "deregistrations, mainstream and family and friends",
+        make="hearth.fostering.ofsted.ofsted_fostering",
+        by_year=True,
+    ),
 }
 FORMATS = ("text", "csv", "json")
 
@@ -59,11 +81,6 @@ def collection_year(value):
     if len(value) != 4 or not value.isdigit():
         raise argparse.ArgumentTypeError(f"expected a year as YYYY, not {value!r}")
     return int(value)
-
-
-def last_ended_year(today):
-    """The first year of the last collection year (1 April to 31 March) that has ended."""
-    return today.year - 2 if today.month < 4 else today.year - 1
 
 
 def register(commands):
@@ -142,6 +159,8 @@ def report(args):
     if kind.by_year:
         if args.first or args.last:
             raise UserError(f"{args.name} is a report of a year: give --year YYYY, not --from/--to")
+        from hearth.ssda903.tables import last_ended_year
+
         year = args.year if args.year is not None else last_ended_year(timezone.localdate())
         result = import_string(kind.make)(authority, year)
     else:

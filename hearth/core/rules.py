@@ -312,13 +312,15 @@ SWITCHES = {
     ),
     "stability_counts_temporary_moves": (
         False,
-        "Placement stability indicators count temporary placements (PLACE T0 to T4) and the "
-        "return from them as placement changes (the DfE's rule does not)",
+        "Placement stability indicators count a temporary placement (PLACE T0 to T4) and the "
+        "return from it to the same placement as placement changes (the DfE's count does not: "
+        "NI 062 and the stability measures of children looked after)",
     ),
     "stability_counts_same_carers_changes": (
         True,
         "Placement stability indicators count a change of placement type with the same carers "
-        "(RNE U or B) as a placement, as the DfE's count of placements does",
+        "(RNE T, or U with a change of legal status, such as foster carers approved as the "
+        "child's adopters) as a new placement, as the DfE's count of placements does",
     ),
     "risk_to_younger_children_bars": (
         False,

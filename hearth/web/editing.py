@@ -27,12 +27,14 @@ def audit_names_shown(request, record_type, records, where):
         )  # fmt: skip
 
 
-def audit_list_shown(request, record_type, count, where):
-    """Names shown in a list (a referral's title names its children): one audit row for the list."""
+def audit_list_shown(request, record_type, count, where, *, organisation=None):
+    """Names shown in a list (a referral's title names its children): one audit row for the list,
+    kept under `organisation`, the council whose records were listed (the person's first
+    organisation when not given)."""
     if count:
         audit_record(
             user=request.user, action=AuditEvent.Action.LIST, record_type=record_type,
-            organisation=primary_organisation(request.user), request=request,
+            organisation=organisation or primary_organisation(request.user), request=request,
             detail=f"{where}, {count} shown",
         )  # fmt: skip
 

@@ -380,9 +380,25 @@ ACCESS = {
         "fostering_team_manager", "outsider", record="comparator_series"
     ),
     # ssda903: return download, data quality (H4)
+    "data_quality": Check("social_worker", "agency_user", audited_denial=False),
+    "data_quality_download": Check("senior_manager", "agency_user", audited_denial=False),
     # ssda903: the return's details of a child, legal status changes (H5)
+    "child_return_legal_status": Check("social_worker", "outsider", record="child"),
+    "child_return_details": Check("social_worker", "outsider", record="child"),
+    "child_return_add": Check("social_worker", "outsider", record="child", args_after=["reviews"]),
+    "child_return_change": Check(
+        "social_worker", "outsider", record="child", records_after=["recorded_review"],
+        args_after=["reviews"],
+    ),
+    "child_return_remove": Check(
+        "social_worker", "outsider", record="child", records_after=["recorded_review"],
+        args_after=["reviews"],
+    ),
     # ssda903: stability indicators (H3)
+    "stability_indicators": Check("team_manager", "agency_user", audited_denial=False),
     # reports: timeliness, Ofsted fostering data (H6)
+    "timeliness": Check("team_manager", "outsider", audited_denial=False),
+    "ofsted_fostering": Check("fostering_team_manager", "outsider", audited_denial=False),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -10,8 +10,11 @@ from hearth.accounts.access import organisations_granting
 from hearth.accounts.roles import Capability
 from hearth.fostering import permissions as fostering_permissions
 from hearth.placements import permissions as placement_permissions
+from hearth.ssda903 import permissions as ssda903_permissions
 from hearth.stability import report as stability_report
 from hearth.web.decorators import requires
+from hearth.web.views import ofsted_fostering as ofsted_view
+from hearth.web.views import timeliness as timeliness_view
 
 REPORTS = [
     (
@@ -32,6 +35,22 @@ REPORTS = [
         stability_report.may_see,
     ),
     (
+        "Placement stability indicators",
+        "stability_indicators",
+        "The DfE's two measures of a year from the SSDA903 episodes: children with 3 or more "
+        "placements in the year, and children under 16 in care 2.5 years who have been in the same "
+        "placement for 2 years; every child counted, with the rule. Tables, CSV and XLSX.",
+        ssda903_permissions.may_read_figures,
+    ),
+    (
+        "Data quality",
+        "data_quality",
+        "What in the children looked after return (SSDA903) would fail the DfE's rules today, by "
+        "child and by rule, with what to fix; check it again at any time. Senior managers and "
+        "heads of service also download the return.",
+        ssda903_permissions.may_read_quality,
+    ),
+    (
         "Weekly spend on placements",
         "spend",
         "The weekly cost of the placements running today, by approval tier and by provider. "
@@ -44,6 +63,23 @@ REPORTS = [
         "Agency homes agreed while an offer from the council's own carers still stood, with the "
         "social worker's reason. Table and CSV.",
         lambda user, authority_id: True,  # anyone who may see the council's children
+    ),
+    (
+        "Timeliness and spend",
+        "timeliness",
+        "Month by month: days from referral to first offer and to placement, the share of "
+        "placements with the council's own carers, offers declined and why, weekly spend on "
+        "agency placements, children placed more than 20 miles from home and brothers and sisters "
+        "living together. Every figure lists the children it counts. Table, CSV and Excel.",
+        lambda user, authority_id: bool(timeliness_view.parts_for(user, authority_id)),
+    ),
+    (
+        "Ofsted fostering data",
+        "ofsted_fostering",
+        "The year's counts for Ofsted's annual fostering data collection: approved households and "
+        "places on 31 March (filled, vacant, not available), enquiries, applications, approvals "
+        "and deregistrations, mainstream and family and friends. Table, CSV and Excel.",
+        lambda user, authority_id: ofsted_view.may_read(user, authority_id),
     ),
 ]
 

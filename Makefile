@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GOVUK := hearth/web/static/govuk
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres lint format bench assets install validator clean
+.PHONY: demo test test-sqlite test-postgres lint format bench assets install validator demand-model clean
 
 ## demo: install, migrate, seed a synthetic council and serve it on http://127.0.0.1:$(PORT)
 demo: install assets
@@ -32,7 +32,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 ## bench: the benchmarks under bench/, figures go in docs/performance.md
-bench: install assets validator
+bench: install assets validator demand-model
 	$(BIN)/python -m bench
 
 ## install: the virtual environment with Hearth and its test tools
@@ -53,6 +53,15 @@ $(VALIDATOR)/.installed: requirements-903.txt
 	$(VALIDATOR)/bin/pip install --quiet --requirement requirements-903.txt
 	touch $@
 
+## demand-model: the DfE-funded cs-demand-model in its own environment (old pandas), for make bench
+DEMAND := .venv-demand
+demand-model: $(DEMAND)/.installed
+
+$(DEMAND)/.installed: requirements-demand.txt
+	test -x $(DEMAND)/bin/python || $(shell command -v $(PYTHON) || echo python3) -m venv $(DEMAND)
+	$(DEMAND)/bin/pip install --quiet --requirement requirements-demand.txt
+	touch $@
+
 ## assets: GOV.UK Frontend's built CSS, JS, fonts and images (and axe-core) from npm
 assets: node_modules/.package-lock.json
 	rm -rf $(GOVUK)
@@ -67,4 +76,4 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(VALIDATOR) node_modules $(GOVUK) var
+	rm -rf $(VENV) $(VALIDATOR) $(DEMAND) node_modules $(GOVUK) var

@@ -10,12 +10,12 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from bench import fostering, matching, pages, referrals
+from bench import forecast, fostering, matching, pages, referrals, ssda903
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
 RUNS = 7
-PARTS = ("postcodes", "screens", "matching", "fostering")
+PARTS = ("postcodes", "screens", "matching", "fostering", "ssda903", "forecast")
 
 
 def _median_seconds(work):
@@ -81,6 +81,10 @@ def main(parts=None):
         bench_matching()
     if "fostering" in parts:
         bench_fostering()
+    if "ssda903" in parts:
+        bench_ssda903()
+    if "forecast" in parts:
+        bench_forecast()
 
 
 def bench_postcodes():
@@ -122,6 +126,24 @@ def bench_fostering():
     )
     for result in fostering.run():
         _show(*result)
+
+
+def bench_ssda903():
+    print(
+        f"SSDA903 on a national-scale synthetic history ({ssda903.CHILDREN:,} children looked "
+        f"after, {ssda903.YEARS} years of episodes), in process (median of {ssda903.RUNS} runs):"
+    )
+    for result in ssda903.run():
+        _show(*result)
+
+
+def bench_forecast():
+    print(
+        "Forecast of children looked after: Hearth's monthly model and the DfE-funded "
+        "cs-demand-model, back-tested from the same start (error at 3 and 12 months):"
+    )
+    for line in forecast.run():
+        print(line)
 
 
 if __name__ == "__main__":

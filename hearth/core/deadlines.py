@@ -50,6 +50,20 @@ def add_months(day, count):
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_between(first_month, last_month):
+    """The first days of the months from `first_month` to `last_month`, both included."""
+    months, month = [], first_month.replace(day=1)
+    while month <= last_month:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def last_day_of(month):
+    """The last day of the month `month` falls in."""
+    return add_months(month.replace(day=1), 1) - timedelta(days=1)
+
+
 def _shift_date(day, amount, unit):
     if unit == Unit.DAYS:
         return day + timedelta(days=amount)

@@ -24,13 +24,12 @@ records.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 
 from django.utils import timezone
 
-from hearth.core.deadlines import add_months
+from hearth.core.deadlines import last_day_of, months_between
 from hearth.fostering import vocabulary
 from hearth.fostering.models import RecruitmentEvent
 from hearth.people.forms import age_on
@@ -200,18 +199,6 @@ def _percent(part, whole):
 
 
 # Months -------------------------------------------------------------------------------------------
-
-
-def months_between(first_month, last_month):
-    months, month = [], first_month.replace(day=1)
-    while month <= last_month:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def last_day_of(month):
-    return add_months(month.replace(day=1), 1) - timedelta(days=1)
 
 
 # Counting -----------------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ number of months, plus one per month for spend.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 
@@ -44,7 +43,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from hearth.core import postcodes
-from hearth.core.deadlines import add_months
+from hearth.core.deadlines import last_day_of, months_between
 from hearth.placements import selectors
 from hearth.placements.models import Placement
 from hearth.referrals.models import Referral
@@ -192,18 +191,6 @@ def _median(values):
 
 def _mean(values):
     return _rounded(mean(values)) if values else None
-
-
-def months_between(first_month, last_month):
-    months, month = [], first_month.replace(day=1)
-    while month <= last_month:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def last_day_of(month):
-    return add_months(month.replace(day=1), 1) - timedelta(days=1)
 
 
 def dfe_distance(home, placed):

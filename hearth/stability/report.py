@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from hearth.accounts.access import roles_of
 from hearth.accounts.roles import Role
-from hearth.core.deadlines import END_OF_DAY, LONDON, add_months
+from hearth.core.deadlines import END_OF_DAY, LONDON, add_months, months_between
 from hearth.people import vocabulary as people_vocabulary
 from hearth.people.forms import age_on
 from hearth.placements import codes
@@ -135,14 +135,6 @@ class Report:
 
 def month_name(month):
     return f"{month:%Y-%m}"
-
-
-def months_between(first_month, last_month):
-    months, month = [], first_month.replace(day=1)
-    while month <= last_month:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def last_twelve_months(today=None):

@@ -55,6 +55,7 @@ PLACES_BEFORE_2025 = vocabulary.PLACES_BEFORE_2025
 places = vocabulary.places
 NO_PROVIDER = vocabulary.NO_PROVIDER_PLACES
 NO_URN = vocabulary.NO_URN_PLACES
+URN_NOT_APPLICABLE = vocabulary.URN_NOT_APPLICABLE
 SHORT_BREAKS = vocabulary.SHORT_BREAK_STATUSES
 CONTINUATION = vocabulary.CONTINUATION
 CHANGE = vocabulary.CHANGE_OF_EPISODE
@@ -278,7 +279,7 @@ def _urn_rules(ep, ctx):
     starts = date(ctx.year, 4, 1)
     if not ep.urn and ep.place and ep.place not in NO_URN and (ep.dec is None or ep.dec >= starts):
         yield "218", "urn", f"URN: enter the provider's Ofsted URN (needed for PLACE {ep.place})"
-    if ep.urn and ep.urn != "XXXXXXX" and ep.place in NO_URN:
+    if ep.urn and ep.urn != URN_NOT_APPLICABLE and ep.place in NO_URN:
         yield "222", "urn", f"URN: leave it blank for a placement of type {ep.place}"
 
 

@@ -46,6 +46,8 @@ ADOPTION_PLACES = ("A3", "A4", "A5", "A6")
 NO_PROVIDER_PLACES = placement_codes.NO_PROVIDER_PLACES
 # Placements that have no Ofsted URN (rules 218 and 222).
 NO_URN_PLACES = ("P1", "P3", "R1", "R2", "R5", *NO_PROVIDER_PLACES)
+# The DfE's URN value for "no Ofsted registration": accepted where no URN is wanted (rule 222).
+URN_NOT_APPLICABLE = "XXXXXXX"
 SHORT_BREAK_STATUSES = placement_codes.SHORT_BREAK_STATUSES  # LS V3, V4
 ADOPTED = ("E11", "E12")  # REC: the child was adopted
 STARTED_TO_BE_LOOKED_AFTER = "S"  # RNE

@@ -1,8 +1,9 @@
 """A national-scale synthetic SSDA903 history, for the benchmarks and the forecast's back-test.
 
 `make_history(authority, children=85_000, years=10, end=..., seed=0)` writes, for one council,
-minimal `Child` records (first name "Synthetic", last name the reference), their `ChildReturn`
-and their imported `Episode` rows (`source="imported"`), so that about `children` children are
+minimal `Child` records (first name "Synthetic", last name the reference), their `ChildReturn`,
+their imported `Episode` rows (`source="imported"`) and, inside the window, their reviews,
+missing episodes and social worker episodes (`records`), so that about `children` children are
 looked after on `end` and the episodes of the last `years` years are there, as England's whole
 return would be. It is deterministic (one seeded random generator) and writes with a few large
 multi-row inserts, not model instances, so 85,000 children looked after (some 400,000 children
@@ -50,7 +51,7 @@ from django.utils import timezone
 
 from hearth.core import postcodes
 from hearth.people.models import Child
-from hearth.ssda903.models import ChildReturn, Episode
+from hearth.ssda903.models import ChildReturn, Episode, MissingEpisode, Review, SocialWorkerEpisode
 from hearth.ssda903.seed import make_upn
 
 ENTRIES_A_YEAR = 32_000  # children starting to be looked after a year, for...
@@ -116,6 +117,11 @@ REGISTERED = ("K1", "K2", "K3", "R1", "S1", "H5", "R3")  # with an Ofsted URN
 RETIRED = ("H5", "P2")
 RETIRED_ON = date(2025, 4, 1)
 UNSETTLED = 0.12  # of children, who move about three times as often
+PARTICIPATION = (("PN1", 62), ("PN2", 6), ("PN3", 3), ("PN4", 4), ("PN5", 7), ("PN6", 12),
+                 ("PN7", 6))  # fmt: skip
+GOES_MISSING = 0.12  # of the periods of care of children of 11 and over
+SW_REASONS = (("LEFTRL", 45), ("TSPROC", 25), ("MANAGE", 15), ("ORGRST", 8), ("OTHERS", 7))
+SW_RETURN_FROM = date(2023, 4, 1)  # the social worker episodes table began in 2023-24
 
 
 _CUMULATIVE = {}
@@ -162,6 +168,9 @@ class History:
     children: int = 0
     episodes: int = 0
     child_returns: int = 0
+    reviews: int = 0
+    missing: int = 0
+    sw_episodes: int = 0
     looked_after_at_end: int = 0
     seconds: float = 0.0
     phases: dict = field(default_factory=dict)
@@ -172,6 +181,9 @@ class History:
             "children": self.children,
             "episodes": self.episodes,
             "child_returns": self.child_returns,
+            "reviews": self.reviews,
+            "missing": self.missing,
+            "sw_episodes": self.sw_episodes,
             "looked_after_at_end": self.looked_after_at_end,
             "first_day": self.first_day.isoformat(),
             "end": self.end.isoformat(),
@@ -403,6 +415,65 @@ class _Maker:
         return born, sex, _pick(rng, ETHNICITIES), False, "N2", episodes
 
 
+def _periods(episodes):
+    """The periods of care of a child's episodes: [(first day, last day or None)], short breaks
+    (V3, V4) left out."""
+    periods = []
+    for episode in episodes:
+        if episode["ls"] in ("V3", "V4"):
+            continue
+        if periods and periods[-1][1] == episode["decom"]:
+            periods[-1][1] = episode["dec"]
+        else:
+            periods.append([episode["decom"], episode["dec"]])
+    return periods
+
+
+def records(rng, born, episodes, *, first_day, end, workers):
+    """A child's reviews, missing episodes and social worker episodes inside the window, as the
+    rules ask of them (rules 164, 167, SW13): ([(REVIEW, REVIEW_CODE)], [(MISSING, MIS_START,
+    MIS_END)], [(SW_ID, SW_DECOM, SW_DEC, SW_REASON)]).
+
+    Reviews: 20 days into each period of care, 3 months after that, then every 6 months (a few
+    days early at random), PN0 under 4. Missing: about one period in eight of children of 11 and
+    over has one to five times missing (M) or away (A) for up to three days. Social workers: one
+    from the start of each period, another every 200 to 700 days."""
+    reviews, missing, workers_rows = [], [], []
+    four = _years_on(born, 4)
+    eleven = _years_on(born, 11)
+    for began, ended in _periods(episodes):
+        last = min(ended or end, end)
+        due = began + timedelta(days=20)
+        gap = 92
+        while due <= last:
+            held = due - timedelta(days=rng.randrange(0, 6))
+            if held >= first_day:
+                reviews.append((held, "PN0" if held < four else _pick(rng, PARTICIPATION)))
+            due = held + timedelta(days=gap)
+            gap = 183
+        if last >= eleven and rng.random() < GOES_MISSING:
+            earliest = max(began, eleven, first_day)
+            days = (last - earliest).days
+            for _time in range(rng.randrange(1, 6) if days > 10 else 0):
+                start = earliest + timedelta(days=rng.randrange(0, days - 4))
+                kind = "M" if rng.random() < 0.8 else "A"
+                missing.append((kind, start, start + timedelta(days=rng.randrange(0, 4))))
+        day, reason = began, "FCONTA"
+        while day <= last:
+            following = day + timedelta(days=rng.randrange(200, 700))
+            stops = following if following <= last else ended
+            if stops is None or stops >= max(first_day, SW_RETURN_FROM):
+                workers_rows.append((rng.choice(workers), day, stops, reason))
+            day, reason = following, _pick(rng, SW_REASONS)
+    missing.sort(key=operator.itemgetter(1))
+    kept, until = [], None
+    for row in missing:  # missing episodes of a child never overlap
+        if until is None or row[1] > until:
+            kept.append(row)
+            until = row[2]
+    return reviews, kept, workers_rows
+
+
 def _postcode_pools(authority, rng):
     """Real postcodes: the council's own (its children's first letters, else W and M) for homes
     and near placements; a spread of other areas' for placements away."""
@@ -574,13 +645,46 @@ def make_history(authority, *, children=LOOKED_AFTER, years=10, end=None, seed=0
             history.looked_after_at_end += episodes[-1]["dec"] is None
         _insert(ChildReturn, returns, _keys(returns))
         _insert(Episode, episode_rows, _keys(episode_rows))
-    history.phases["insert"] = time.perf_counter() - clock
+        history.phases["insert"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        _insert_records(authority, made, ids, history, seed=seed, workers=children // 15)
+        history.phases["records"] = time.perf_counter() - clock
     history.children = len(child_rows)
     history.child_returns = len(returns)
     history.episodes = len(episode_rows)
     history.references = [row["reference"] for row in child_rows]
     history.seconds = time.perf_counter() - started
     return history
+
+
+def _insert_records(authority, made, ids, history, *, seed, workers):
+    """The children's reviews, missing episodes and social worker episodes (`records`), from a
+    generator of their own, so that the episodes are the same with them or without."""
+    rng = random.Random(seed + 2)
+    numbers = [f"SW{number:06d}" for number in range(1, max(workers, 10) + 1)]
+    reviews, missing, social_workers = [], [], []
+    for reference, born, _sex, _eth, _uasc, _cin, episodes in made:
+        child = {"authority": authority.pk, "child": ids[reference]}
+        child_reviews, child_missing, child_workers = records(
+            rng, born, episodes, first_day=history.first_day, end=history.end, workers=numbers
+        )
+        reviews += [
+            {**child, "reviewed_on": on, "participation": code} for on, code in child_reviews
+        ]
+        missing += [
+            {**child, "kind": kind, "started_on": began, "ended_on": ended}
+            for kind, began, ended in child_missing
+        ]
+        social_workers += [
+            {**child, "social_worker_id": number, "started_on": began, "ended_on": ended,
+             "reason": reason}
+            for number, began, ended, reason in child_workers
+        ]  # fmt: skip
+    _insert(Review, reviews, _keys(reviews))
+    _insert(MissingEpisode, missing, _keys(missing))
+    _insert(SocialWorkerEpisode, social_workers, _keys(social_workers))
+    history.reviews, history.missing = len(reviews), len(missing)
+    history.sw_episodes = len(social_workers)
 
 
 def _keys(rows):

@@ -112,3 +112,35 @@ def test_the_same_seed_makes_the_same_history():
 def test_runs_once_for_a_council(wigan, history):
     with pytest.raises(ValueError, match="already has synthetic children"):
         synthetic.make_history(wigan, children=50, years=1, end=END)
+
+
+@pytest.mark.django_db
+def test_reviews_missing_and_social_workers_fall_inside_care(wigan, history):
+    from hearth.ssda903.models import MissingEpisode, Review, SocialWorkerEpisode
+
+    assert history.reviews == Review.objects.filter(authority=wigan).count() > history.children
+    assert history.missing == MissingEpisode.objects.filter(authority=wigan).count() > 0
+    assert history.sw_episodes == SocialWorkerEpisode.objects.filter(authority=wigan).count() > 0
+    episodes = _by_child(wigan)
+    born = dict(Child.objects.filter(authority=wigan).values_list("pk", "date_of_birth"))
+
+    def in_care(child_id, day):
+        return any(e.decom <= day and (e.dec is None or day <= e.dec) for e in episodes[child_id])
+
+    for review in Review.objects.filter(authority=wigan):
+        assert history.first_day <= review.reviewed_on <= END
+        assert in_care(review.child_id, review.reviewed_on), review.child_id
+        under_four = review.reviewed_on < synthetic._years_on(born[review.child_id], 4)
+        assert (review.participation == "PN0") == under_four  # rule 167
+    runs = defaultdict(list)
+    for missing in MissingEpisode.objects.filter(authority=wigan).order_by("started_on"):
+        assert in_care(missing.child_id, missing.started_on)
+        assert in_care(missing.child_id, missing.ended_on)
+        runs[missing.child_id].append(missing)
+    for times in runs.values():  # a child's times missing never overlap
+        for before, after in zip(times, times[1:], strict=False):
+            assert before.ended_on < after.started_on
+    for worker in SocialWorkerEpisode.objects.filter(authority=wigan):
+        assert in_care(worker.child_id, worker.started_on)
+        assert worker.social_worker_id.startswith("SW")
+        assert worker.reason in ("FCONTA", "LEFTRL", "TSPROC", "MANAGE", "ORGRST", "OTHERS")

@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.ssda903_recording",
     "tests.fixtures.ssda903_indicators",
     "tests.fixtures.insight",
+    "tests.fixtures.sufficiency",
 ]
 
 

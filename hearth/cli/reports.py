@@ -24,6 +24,8 @@ class ReportKind:
     # for a report of a collection year (`by_year`: 1 April `year` to 31 March the next).
     make: str
     by_year: bool = False
+    # A report of the months ahead: --from this month or later; by default the next 12 months.
+    ahead: bool = False
 
 
 REPORTS = {
@@ -61,6 +63,16 @@ REPORTS = {
         make="hearth.fostering.ofsted.ofsted_fostering",
         by_year=True,
     ),
+    "sufficiency": ReportKind(
+        help="by month ahead (default: the next 12 months, starting this month), the foster "
+        "homes needed (children waiting, moving on, in placements at risk, growing past their "
+        "carers' ages, and expected into care by the forecast) against the places there will "
+        "be (vacancies with the council's and agencies' carers, places freed by planned endings, "
+        "carers due at panel), and the gap; by age band, type of care and sibling group size "
+        "(CSV: measure,label,by,group, one column per month, total)",
+        make="hearth.placements.sufficiency.sufficiency",
+        ahead=True,
+    ),
 }
 FORMATS = ("text", "csv", "json")
 
@@ -88,7 +100,8 @@ def register(commands):
         "report",
         help="print a council's monthly figures",
         description="Print the report NAME for a council, one column per month from --from to "
-        "--to (default: the last 12 months, to the current month). Reports: "
+        "--to (default: the last 12 months, to the current month; for sufficiency, the next 12, "
+        "from the current month). Reports: "
         + "; ".join(f"{name}: {kind.help}" for name, kind in REPORTS.items())
         + ".",
     )
@@ -136,11 +149,18 @@ def council(code):
     return found[0]
 
 
-def _period(args):
+def _period(args, *, ahead=False):
+    from django.utils import timezone
+
     from hearth.core.deadlines import add_months
     from hearth.stability.report import last_twelve_months
 
     first, last = args.first, args.last
+    this_month = timezone.localdate().replace(day=1)
+    if ahead and first is not None and first < this_month:
+        raise UserError(f"{args.name} looks ahead: --from must be {this_month:%Y-%m} or later")
+    if ahead and first is None:
+        first = this_month
     if last is None:
         last = add_months(first, 11) if first is not None else last_twelve_months()[1]
     if first is None:
@@ -166,7 +186,7 @@ def report(args):
     else:
         if args.year is not None:
             raise UserError(f"{args.name} is a report of months: give --from and --to")
-        first, last = _period(args)
+        first, last = _period(args, ahead=kind.ahead)
         result = import_string(kind.make)(authority, first, last)
     if args.format == "json":
         print_json(result.as_json())

@@ -34,6 +34,7 @@ from hearth.web.views import (
     stability_indicators,
     stability_report,
     staff,
+    sufficiency,
     teams,
     timeliness,
     tracker,
@@ -131,6 +132,7 @@ urlpatterns = [
     *stability_indicators.urlpatterns,
     *timeliness.urlpatterns,
     *ofsted_fostering.urlpatterns,
+    *sufficiency.urlpatterns,
     path("work-tray/", trays.work_tray, name="work_tray"),
     path("tracker/", tracker.tracker, name="tracker"),
     path(

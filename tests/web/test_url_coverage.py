@@ -399,6 +399,8 @@ ACCESS = {
     # reports: timeliness, Ofsted fostering data (H6)
     "timeliness": Check("team_manager", "outsider", audited_denial=False),
     "ofsted_fostering": Check("fostering_team_manager", "outsider", audited_denial=False),
+    # reports: sufficiency, demand against supply (S1)
+    "sufficiency": Check("placements_officer", "outsider", audited_denial=False),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -81,6 +81,17 @@ REPORTS = [
         "and deregistrations, mainstream and family and friends. Table, CSV and Excel.",
         lambda user, authority_id: ofsted_view.may_read(user, authority_id),
     ),
+    (
+        "Sufficiency: homes needed and places available",
+        "sufficiency",
+        "Month by month ahead: the foster homes the council's children will need (children "
+        "waiting, moving on, in placements at risk, growing past their carers' ages, and expected "
+        "into care by the forecast) against the places there will be (vacancies with the "
+        "council's and agencies' carers, places freed by planned endings, carers due at panel), "
+        "and the gap; by age band, type of care and sibling group size, with how far to trust the "
+        "forecast. Every figure lists the children or households it counts. Table, CSV and Excel.",
+        ssda903_permissions.may_read_figures,
+    ),
 ]
 
 

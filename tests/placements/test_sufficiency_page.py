@@ -1,0 +1,211 @@
+"""The sufficiency page (`/reports/sufficiency/`) and `hearth report sufficiency`: the figures and
+their links to the children and households they count, the downloads, the audit of the lists
+shown, who may read it, and the command's CSV, JSON and default months."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from hearth.accounts.roles import Role
+from hearth.audit.models import AuditEvent
+from hearth.cli.main import main
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+PAGE = "/reports/sufficiency/?council=E08000010&first=2026-12&last=2027-02"
+
+
+@pytest.fixture(autouse=True)
+def first_of_december():
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        yield
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_the_page_shows_the_figures_each_a_link(
+    client, placements_officer, sufficiency_world, django_assert_max_num_queries
+):
+    client.force_login(placements_officer)
+    with django_assert_max_num_queries(20):
+        response = client.get(PAGE)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert (
+        '<h1 class="govuk-heading-xl">Sufficiency: homes needed and places available</h1>' in page
+    )
+    assert 'class="govuk-back-link">Reports</a>' in page
+    assert "Counted on 1 December 2026" in page
+    query = "?council=E08000010&amp;first=2026-12&amp;last=2027-02"
+    assert f'href="{query}&amp;figure=outgrowing&amp;month=2027-01">1</a>' in page
+    assert "figure=gap&amp;size=2&amp;month=2027-02" in page  # the sibling table's gap: -1
+    assert '<th scope="row" class="govuk-table__header">Two together: gap</th>' in page
+    assert "figure=supply&amp;band=5-9&amp;month=2026-12" in page
+    assert "How far to trust the forecast" in page and "1 December 2025" in page
+
+
+def test_a_figure_lists_its_children_with_links_and_is_audited(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+    children = sufficiency_world["children"]
+
+    page = text(client.get(PAGE + "&figure=demand&month=2027-01"))
+
+    assert f'href="/children/{children["Kit"].pk}/">Kit Test</a>' in page
+    assert f'href="/children/{children["Dan"].pk}/">Dan Test</a>' in page
+    assert "Ann Test" not in page  # December's
+    assert "Turns 13 on 15 January 2027; carers approved up to 12" in page
+    listed = AuditEvent.objects.filter(user=placements_officer, action=AuditEvent.Action.LIST)
+    assert listed.filter(record_type="child").exists()
+
+
+def test_a_supply_figure_lists_the_households_agencies_unnamed(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+    world = sufficiency_world
+
+    page = text(client.get(PAGE + "&figure=pending&month=2027-01"))
+
+    assert f'href="/households/{world["households"]["Birch"].pk}/">Birch household</a>' in page
+    assert "Gorse household" not in page and "An agency&#x27;s household" in page
+    assert f'href="/providers/{world["agencies"]["Beacon"].pk}/">Beacon Foster Families</a>' in page
+    assert "3 places in 3 households" in page
+    assert AuditEvent.objects.filter(
+        user=placements_officer, action=AuditEvent.Action.LIST, record_type="household"
+    ).exists()
+
+
+def test_a_narrowed_figure_lists_only_what_it_counts(client, placements_officer, sufficiency_world):
+    client.force_login(placements_officer)
+
+    page = text(client.get(PAGE + "&figure=gap&month=2027-02&size=2"))
+
+    assert "Ben Test" in page and "Cat Test" in page and "Pip Test" not in page
+    assert "groups: two together" in page and "No place is counted here." in page
+    assert "groups: four or more together" in text(client.get(PAGE + "&figure=supply&size=4"))
+
+
+def test_an_unknown_figure_month_band_type_or_size_is_not_found(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+
+    for query in ("&figure=nonsense", "&figure=gap&month=2025-01", "&figure=gap&band=7-8",
+                  "&figure=gap&type=remand", "&figure=gap&size=9"):  # fmt: skip
+        assert client.get(PAGE + query).status_code == 404, query
+
+
+def test_downloads_of_the_figures_and_of_a_list(client, placements_officer, sufficiency_world):
+    client.force_login(placements_officer)
+
+    figures = text(client.get(PAGE + "&format=csv")).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(figures)))
+    assert rows[0] == ["measure", "label", "by", "group", "2026-12", "2027-01", "2027-02", "total"]
+    assert ["running_gap", "Gap so far, from the first month", "", "", "2", "5", "3", ""] in rows
+    listed = text(client.get(PAGE + "&figure=outgrowing&format=csv")).lstrip("\ufeff")
+    assert "2027-02,Children growing past their carers' approved ages,PIP,Pip Test" in listed
+    workbook = load_workbook(io.BytesIO(client.get(PAGE + "&format=xlsx").content))
+    assert workbook.sheetnames == ["Figures", "By age band", "By type of care",
+                                   "By sibling group size", "Forecast back-test"]  # fmt: skip
+    records = load_workbook(io.BytesIO(client.get(PAGE + "&figure=gap&format=xlsx").content))
+    assert records["Records"].max_row == 1 + 7 + 7  # the header, 7 children, 7 places
+
+
+def test_the_months_default_to_the_next_twelve(client, placements_officer, sufficiency_world):
+    client.force_login(placements_officer)
+
+    page = text(client.get("/reports/sufficiency/"))
+
+    assert "Homes needed, December 2026 to November 2027" in page
+
+
+def test_a_bad_period_is_shown_at_the_field(client, placements_officer):
+    client.force_login(placements_officer)
+
+    response = client.get("/reports/sufficiency/?first=2027-02&last=2026-12")
+    assert response.status_code == 400
+    assert "The first month must be the same as or before the last month" in text(response)
+    assert client.get("/reports/sufficiency/?first=2026-11&last=2026-12").status_code == 400
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.IRO, Role.SERVICE_LEAD, Role.DIRECTOR])
+def test_the_councils_figure_readers_read_it(client, wigan, role):
+    client.force_login(member(wigan, role, username=f"{role}.reader"))
+
+    assert client.get("/reports/sufficiency/").status_code == 200
+
+
+def test_someone_of_another_council_or_role_gets_an_audited_not_found(
+    client, wigan, outsider, social_worker
+):
+    for person in (outsider, social_worker):
+        client.force_login(person)
+        assert client.get("/reports/sufficiency/").status_code == 404
+    reader = member(wigan, Role.SENIOR_MANAGER, username="sm.wigan")
+    client.force_login(reader)
+    assert client.get("/reports/sufficiency/", {"council": "E08000009"}).status_code == 404
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, record_type="report")
+    assert denied.count() == 3
+    assert denied.filter(username="sm.wigan", record_id="E08000009").exists()
+
+
+def test_it_answers_only_get(client, placements_officer):
+    client.force_login(placements_officer)
+
+    assert client.post("/reports/sufficiency/").status_code == 405
+
+
+# `main` closes the database connection when it ends (as the command does), which on PostgreSQL
+# ends the test's transaction: one call of `main` a test.
+
+
+def test_hearth_report_sufficiency_json(capsys, wigan, sufficiency_world):
+    assert main(["report", "sufficiency", "--authority", "E08000010", "--from", "2026-12",
+                 "--to", "2027-02", "--format", "json"]) in (0, None)  # fmt: skip
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["months"] == ["2026-12", "2027-01", "2027-02"]
+    assert data["measures"]["gap"] == [2, 3, -2]
+    assert data["totals"]["supply"] == 10
+
+
+def test_hearth_report_sufficiency_csv(capsys, wigan, sufficiency_world):
+    assert main(["report", "sufficiency", "--authority", "E08000010", "--from", "2026-12",
+                 "--to", "2027-02", "--format", "csv"]) in (0, None)  # fmt: skip
+
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["measure", "label", "by", "group", "2026-12", "2027-01", "2027-02", "total"]
+    assert ["demand", "Homes needed", "type of care", "Type of care not given", "0", "0", "2",
+            "2"] in rows  # fmt: skip
+
+
+def test_hearth_report_sufficiency_defaults_to_the_next_twelve_months(capsys, wigan):
+    assert main(["report", "sufficiency", "--format", "json"]) in (0, None)
+
+    months = json.loads(capsys.readouterr().out)["months"]
+    assert months[0] == "2026-12" and months[-1] == "2027-11" and len(months) == 12
+
+
+def test_hearth_report_sufficiency_prints_a_table(capsys, wigan, sufficiency_world):
+    assert main(["report", "sufficiency", "--authority", "E08000010",
+                 "--to", "2027-02"]) in (0, None)  # fmt: skip
+
+    out = capsys.readouterr().out
+    assert out.startswith("Wigan Council (E08000010)")
+    assert "Places freed by planned endings" in out and "BY SIBLING GROUP SIZE" in out
+
+
+def test_hearth_report_sufficiency_refuses_a_month_gone(capsys, wigan):
+    assert main(["report", "sufficiency", "--from", "2026-11"]) == 1
+
+    assert "sufficiency looks ahead: --from must be 2026-12 or later" in capsys.readouterr().err

@@ -10,12 +10,12 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from bench import forecast, fostering, matching, pages, referrals, ssda903
+from bench import dashboards, forecast, fostering, matching, pages, referrals, ssda903
 from hearth.core import postcodes
 from hearth.core.deadlines import LONDON, due_at
 
 RUNS = 7
-PARTS = ("postcodes", "screens", "matching", "fostering", "ssda903", "forecast")
+PARTS = ("postcodes", "screens", "matching", "fostering", "ssda903", "forecast", "dashboards")
 
 
 def _median_seconds(work):
@@ -85,6 +85,8 @@ def main(parts=None):
         bench_ssda903()
     if "forecast" in parts:
         bench_forecast()
+    if "dashboards" in parts:
+        bench_dashboards()
 
 
 def bench_postcodes():
@@ -144,6 +146,15 @@ def bench_forecast():
     )
     for line in forecast.run():
         print(line)
+
+
+def bench_dashboards():
+    print(
+        "Dashboards of team managers, service leads and directors on the default synthetic data, "
+        f"in-process (median of {dashboards.RUNS} requests):"
+    )
+    for result in dashboards.run():
+        _show(*result)
 
 
 if __name__ == "__main__":

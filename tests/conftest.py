@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.fixtures.ssda903_indicators",
     "tests.fixtures.insight",
     "tests.fixtures.sufficiency",
+    "tests.fixtures.dashboards",
 ]
 
 

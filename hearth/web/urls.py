@@ -6,6 +6,7 @@ from hearth.web.views import (
     child_return,
     children,
     chronology,
+    dashboards,
     data_quality,
     endings,
     fostering,
@@ -133,6 +134,7 @@ urlpatterns = [
     *timeliness.urlpatterns,
     *ofsted_fostering.urlpatterns,
     *sufficiency.urlpatterns,
+    *dashboards.urlpatterns,
     path("work-tray/", trays.work_tray, name="work_tray"),
     path("tracker/", tracker.tracker, name="tracker"),
     path(

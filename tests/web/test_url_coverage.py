@@ -401,6 +401,19 @@ ACCESS = {
     "ofsted_fostering": Check("fostering_team_manager", "outsider", audited_denial=False),
     # reports: sufficiency, demand against supply (S1)
     "sufficiency": Check("placements_officer", "outsider", audited_denial=False),
+    # reports: dashboards of team managers, service leads and directors (S2)
+    "team_dashboard": Check(
+        "team_manager", "outsider_senior_manager", record="child_team", record_in_query="team",
+        query={"council": "E08000010"}, audited_denial=False,
+    ),
+    "service_dashboard": Check(
+        "service_lead", "outsider_senior_manager", query={"council": "E08000010"},
+        audited_denial=False,
+    ),
+    "director_dashboard": Check(
+        "director", "outsider_senior_manager", query={"council": "E08000010"},
+        audited_denial=False,
+    ),
 }  # fmt: skip
 POST_ONLY = {"manage_user_unlock", "manage_user_reset_second_factor"}
 

@@ -13,6 +13,7 @@ from hearth.people.selectors import authority_figures, child_list, household_lis
 from hearth.trays.selectors import tray_for_user
 from hearth.web.decorators import signed_in
 from hearth.web.presenters import long_date, role_label
+from hearth.web.views.dashboards import dashboards_for
 
 MANAGERS = {
     Role.TEAM_MANAGER,
@@ -222,6 +223,7 @@ def home(request):
     memberships = [f"{role_label(m.role)}, {m.organisation}" for m in memberships_of(user)]
     context = {
         "work_tray": _work_tray_panel(request),
+        "dashboards": dashboards_for(user),
         "panels": panels,
         "memberships": memberships,
         "is_admin": can(user, Capability.ADMINISTER),

@@ -13,6 +13,7 @@ from hearth.placements import permissions as placement_permissions
 from hearth.ssda903 import permissions as ssda903_permissions
 from hearth.stability import report as stability_report
 from hearth.web.decorators import requires
+from hearth.web.views import dashboards as dashboards_view
 from hearth.web.views import ofsted_fostering as ofsted_view
 from hearth.web.views import timeliness as timeliness_view
 
@@ -91,6 +92,32 @@ REPORTS = [
         "and the gap; by age band, type of care and sibling group size, with how far to trust the "
         "forecast. Every figure lists the children or households it counts. Table, CSV and Excel.",
         ssda903_permissions.may_read_figures,
+    ),
+    (
+        "Team dashboard",
+        "team_dashboard",
+        "A team's children today: waiting for a home and for how long, stability meetings and "
+        "actions due and overdue, placements ending, children with 3 or more placements this "
+        "year, children placed more than 20 miles from home and data quality problems. Every "
+        "figure lists its children. Tables, chart, CSV and Excel.",
+        lambda user, authority_id: dashboards_view.may_read("team", user, authority_id),
+    ),
+    (
+        "Service dashboard",
+        "service_dashboard",
+        "The team figures across the council with a row per team, the stability indicators, 12 "
+        "months of timeliness and the council's own carers' share, carers' places and households "
+        "in assessment. Every figure lists what it counts. Tables, charts, CSV and Excel.",
+        lambda user, authority_id: dashboards_view.may_read("service", user, authority_id),
+    ),
+    (
+        "Director's dashboard",
+        "director_dashboard",
+        "Children looked after month by month and the forecast by placement category, the "
+        "stability indicators this year against last, weekly spend, the council's own carers' "
+        "share, Ofsted's households and places, and the sufficiency report. Tables, charts, CSV "
+        "and Excel.",
+        lambda user, authority_id: dashboards_view.may_read("director", user, authority_id),
     ),
 ]
 

@@ -75,7 +75,8 @@ or approved in that month), and taking brothers and sisters for a group of two o
 
 The **gap** is supply less demand, each month; the running gap adds the months so far (a place
 free in one month is still free the next, as far as Hearth knows). Seven queries, whatever the
-number of months; the back-test of the forecast (`trust`) two more.
+number of months (six when given the forecast already made: `sufficiency(..., predicted=)`);
+the back-test of the forecast (`trust`) two more.
 """
 
 from collections import defaultdict
@@ -107,6 +108,7 @@ TYPE_LABELS = {**carers_view.CARE_TYPE_LABELS, NOT_GIVEN: "Type of care not give
 ENTRY_TYPE = "short_term"
 FOSTERING = forecasting.CATEGORIES.index("fostering")
 ADULT = 18
+REFERENCE_MONTHS = 24  # the forecast's entries: the mean a month over the 24 months before
 
 DEMAND = {
     "waiting": "Children waiting for a home (open search, no placement now)",
@@ -326,6 +328,11 @@ class Sufficiency:
         """The figure over all the months (none for the running gap: its last month is it)."""
         return None if name == "running_gap" else sum(self.values[name])
 
+    def total_of_first(self, name, count):
+        """The figure over the first `count` months shown: what the report of those months alone
+        totals (no figure of a month depends on the months after it)."""
+        return sum(self.values[name][:count])
+
     def breakdowns(self):
         """[(by, words, [(key, label, {"demand", "supply", "gap": [per month]})])]."""
         return [
@@ -519,10 +526,13 @@ def birthday(born, age):
         return date(born.year + age, 3, 1)
 
 
-def sufficiency(authority, first_month, last_month, *, today=None):
+def sufficiency(authority, first_month, last_month, *, today=None, predicted=None):
     """The council's demand for foster homes against the places there will be, from
     `first_month` to `last_month` (any day of each), as a `Sufficiency`. ValueError when the
-    first month is before this month or after the last."""
+    first month is before this month or after the last. `predicted`: the council's forecast
+    already made from this month (`hearth.ssda903.forecast.forecast(authority, this month, n)`,
+    its 24 months of reference), used for the entries when it covers the months instead of
+    making it again (one query and its sums fewer: the director's dashboard has one)."""
     today = today or timezone.localdate()
     first, last = first_month.replace(day=1), last_month.replace(day=1)
     if first < today.replace(day=1):
@@ -534,7 +544,7 @@ def sufficiency(authority, first_month, last_month, *, today=None):
     needs, freed = _needs(authority, period, placements)
     places = _vacancies(authority, period) + _pending(period, placements, freed)
     places += _approvals(authority, period)
-    predicted, entry_months = _entries(authority, period)
+    predicted, entry_months = _entries(authority, period, predicted)
     needs += _expected(predicted, entry_months, period)
     return Sufficiency(
         authority=authority, months=tuple(period.months), today=today, needs=_sized(needs),
@@ -787,14 +797,27 @@ def _sized(needs):
     ]
 
 
-def _entries(authority, period):
+def _entries(authority, period, predicted=None):
     """(the forecast from this month to the last month shown, the month shown each forecast month
-    is counted in)."""
+    is counted in); `predicted` when it is that forecast (or a longer one), else made here."""
     this_month = period.today.replace(day=1)
     count = (period.last.year - this_month.year) * 12 + period.last.month - this_month.month + 1
-    predicted = forecasting.forecast(authority, this_month, count)
+    if not _forecast_covers(predicted, this_month, count):
+        predicted = forecasting.forecast(
+            authority, this_month, count, reference_months=REFERENCE_MONTHS
+        )
     entry_months = tuple(period.index(add_months(this_month, m)) for m in range(count))
     return predicted, entry_months
+
+
+def _forecast_covers(predicted, this_month, count):
+    """Whether `predicted` is the forecast from this month, on the 24 months before it, for at
+    least `count` months."""
+    return (
+        predicted is not None
+        and predicted.reference == (add_months(this_month, -REFERENCE_MONTHS), this_month)
+        and len(predicted.entries) >= count
+    )
 
 
 def _expected(predicted, entry_months, period):

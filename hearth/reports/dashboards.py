@@ -49,8 +49,13 @@ each dashboard is made afresh, in a fixed number of queries whatever the size of
   placements on each month's last day (today for this month) for 12 months, by the spend
   report's rule (`weekly_spend`; its lists are timeliness's), and the council's own carers' share
   of placements started each month (timeliness); Ofsted's households and places on 31 March of
-  the last complete collection year (`hearth.fostering.ofsted`); and a link to the sufficiency
-  report (demand against supply, `hearth.placements.sufficiency`).
+  the last complete collection year (`hearth.fostering.ofsted`); and the sufficiency headline
+  (`hearth.placements.sufficiency`): the foster homes needed, the places available and the gap
+  (places less homes needed) over the next 3 and the next 12 months from this month, each figure
+  a link to the sufficiency report's list of the children, households and forecast entries it
+  counts (the report of those months, `figure=demand|supply|gap`). The 12 months are counted
+  once, with the forecast the dashboard already has: the first 3 of them are what the report of
+  3 months counts (no month's figure depends on the months after it).
 
 Every figure that counts records lists them (`Dashboard.listing(figure=..., team=..., month=...,
 sector=..., year=...)`): children or households, each with what put it in the figure. A
@@ -71,6 +76,7 @@ from hearth.fostering import ofsted
 from hearth.fostering import sufficiency as carers
 from hearth.fostering.models import Assessment
 from hearth.people.models import Child
+from hearth.placements import sufficiency as placements_sufficiency
 from hearth.placements import timeliness
 from hearth.placements.models import Placement
 from hearth.referrals.models import Referral
@@ -141,12 +147,14 @@ class Listing:
 @dataclass(frozen=True)
 class Cell:
     """A figure as a table shows it: a value and the query of the list of records it counts
-    (empty: it counts none, as a forecast or a percentage of others)."""
+    (empty: it counts none, as a forecast or a percentage of others), or the page of another
+    report that lists them (the sufficiency report's lists)."""
 
     value: object
     unit: str = ""  # "", "%", "£", "days"
     query: tuple = ()  # (("figure", "waiting"), ("team", "12")) in this order
     missing: str = ""  # what to say when there is no value
+    page: tuple = ()  # (URL name, (("figure", "demand"), ...)): another report's list
 
     @property
     def figure(self):
@@ -648,8 +656,10 @@ def director_dashboard(authority, *, today=None):
     year = year_of(today)
     now = indicators(authority, year, today=today)
     before = indicators(authority, year - 1, today=today)
+    ahead = forecast.forecast(authority, today.replace(day=1), FORECAST_MONTHS)
     dashboard.sections = [
-        _looked_after_section(dashboard),
+        _looked_after_section(dashboard, ahead),
+        _sufficiency_section(dashboard, ahead),
         _indicator_section(dashboard, [before, now]),
         _spend_section(dashboard),
         _ofsted_section(dashboard),
@@ -1062,12 +1072,13 @@ def _assessments(dashboard):
 # Director: children looked after, the forecast, Ofsted ---------------------------------------------
 
 
-def _looked_after_section(dashboard):
+def _looked_after_section(dashboard, predicted):
+    """`predicted`: the forecast from this month for FORECAST_MONTHS."""
     authority, lists = dashboard.authority, dashboard.lists
     this_month = dashboard.today.replace(day=1)
     start = add_months(this_month, -HISTORY_MONTHS)
     actual = forecast.actual_counts(authority, start, HISTORY_MONTHS).sum(axis=1)
-    ahead = forecast.forecast(authority, this_month, FORECAST_MONTHS).counts.sum(axis=1)
+    ahead = predicted.counts.sum(axis=1)
     categories = forecast.CATEGORIES
     table = Table(
         "looked_after", "Children looked after on the first of each month, by placement category",
@@ -1146,6 +1157,44 @@ def looked_after_on(authority, day, category=ALL):
         )
         records.append(Record("child", pk, reference, _name(first, last), words, day, team))
     return sorted(records, key=lambda record: (record.name, record.pk))
+
+
+SUFFICIENCY_ROWS = (
+    ("demand", "Foster homes needed"),
+    ("supply", "Places available"),
+    ("gap", "Gap: places less homes needed"),
+)
+SUFFICIENCY_MONTHS = (3, 12)  # the next 3 and the next 12 months, from this month
+SUFFICIENCY_REPORT = ("Sufficiency: homes needed and places available", "sufficiency", "")
+
+
+def _sufficiency_section(dashboard, predicted):
+    """Homes needed, places available and the gap over the next 3 and 12 months (module
+    docstring), each cell the sufficiency report's list of what it counts. Six queries."""
+    first = dashboard.today.replace(day=1)
+    result = placements_sufficiency.sufficiency(
+        dashboard.authority, first, add_months(first, max(SUFFICIENCY_MONTHS) - 1),
+        today=dashboard.today, predicted=predicted,
+    )  # fmt: skip
+    columns, cells = [], {name: [] for name, _ in SUFFICIENCY_ROWS}
+    for count in SUFFICIENCY_MONTHS:
+        last = add_months(first, count - 1)
+        columns.append(f"Next {count} months, {first:%B %Y} to {last:%B %Y}")
+        months = (("council", dashboard.authority.ons_code), ("first", f"{first:%Y-%m}"),
+                  ("last", f"{last:%Y-%m}"))  # fmt: skip
+        for name, _ in SUFFICIENCY_ROWS:
+            value = placements_sufficiency.shown(result.total_of_first(name, count))
+            cells[name].append(Cell(value, page=("sufficiency", (*months, ("figure", name)))))
+    table = Table(
+        "sufficiency", f"Sufficiency from {first:%B %Y}",  # a sheet's title too: 31 at most
+        ["Figure", *columns], [(label, cells[name]) for name, label in SUFFICIENCY_ROWS],
+    )  # fmt: skip
+    for count, gap in zip(SUFFICIENCY_MONTHS, cells["gap"], strict=True):
+        dashboard.headlines.append(
+            (f"Gap in foster homes over the next {count} months (places less homes needed)", gap)
+        )
+    return Section("sufficiency", "Sufficiency: foster homes needed and places available",
+                   [table], reports=(SUFFICIENCY_REPORT,))  # fmt: skip
 
 
 OFSTED_LINES = ("households", "places", "filled", "vacant", "not_available")

@@ -10,6 +10,7 @@ import time_machine
 
 from hearth.fostering.models import Assessment, PanelItem
 from hearth.placements import sufficiency as figures
+from hearth.ssda903 import forecast
 from hearth.stability.models import Meeting
 from tests.factories import ChildFactory, HouseholdFactory
 from tests.fixtures.stability import place
@@ -274,6 +275,39 @@ def test_it_reads_the_council_in_a_handful_of_queries(
     with django_assert_num_queries(7):
         result = figures.sufficiency(wigan, DEC, date(2027, 11, 1))
     assert len(result.months) == 12
+
+
+def test_a_forecast_already_made_from_this_month_is_used_not_made_again(
+    wigan, entries_history, django_assert_num_queries
+):
+    made = forecast.forecast(wigan, DEC, 12)
+
+    with django_assert_num_queries(6):
+        result = figures.sufficiency(wigan, DEC, date(2027, 11, 1), predicted=made)
+    assert result.forecast is made
+    assert result.values["entries"] == pytest.approx([1] * 12)
+    # Another month's forecast, or one too short, is not this one: made again.
+    for other in (forecast.forecast(wigan, JAN, 12), forecast.forecast(wigan, DEC, 2)):
+        with django_assert_num_queries(7):
+            again = three_months(wigan, predicted=other)
+        assert again.forecast is not other and again.values["entries"] == pytest.approx([1] * 3)
+
+
+def test_the_first_months_of_a_longer_report_are_the_shorter_reports(
+    wigan, sufficiency_world, placements_officer
+):
+    rowan = HouseholdFactory(provider=wigan, name="Rowan household", max_children=1, min_age=10,
+                             max_age=17)  # fmt: skip
+    place(ChildFactory(authority=wigan, date_of_birth=date(2009, 3, 10)), rowan,
+          by=placements_officer)  # fmt: skip  # turns 18 on 10 March 2027
+
+    longer = figures.sufficiency(wigan, DEC, date(2027, 11, 1))
+    shorter = three_months(wigan)
+
+    for name in figures.FIGURES:
+        if name != "running_gap":
+            assert longer.total_of_first(name, 3) == shorter.total(name), name
+    assert longer.total_of_first("supply", 12) == shorter.total("supply") + 1  # Rowan, March
 
 
 def test_the_printed_forms(wigan, sufficiency_world):

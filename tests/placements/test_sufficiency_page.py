@@ -52,6 +52,39 @@ def test_the_page_shows_the_figures_each_a_link(
     assert "How far to trust the forecast" in page and "1 December 2025" in page
 
 
+def test_the_page_draws_places_against_homes_needed_with_every_value_in_words(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+
+    page = text(client.get(PAGE))
+
+    assert 'role="img" aria-labelledby="chart-sufficiency-title chart-sufficiency-description"' in (
+        page
+    )
+    assert (
+        '<desc id="chart-sufficiency-description">Places available and homes needed, month by '
+        "month. Places available: Dec 2026 4, Jan 2027 5, Feb 2027 1; Homes needed: Dec 2026 2, "
+        "Jan 2027 2, Feb 2027 3. Gap, places less homes needed: Dec 2026 2, Jan 2027 3, "
+        "Feb 2027 -2.</desc>"
+    ) in page
+    assert page.count("<polyline") == 2  # a line each, not links: the tables below have those
+    chart, table = page.index('id="chart-sufficiency-title"'), page.index("Homes needed, Dec")
+    assert chart < table and "The figures, each a link to what it counts, are in the" in page
+
+
+def test_the_chart_writes_a_part_of_a_child_as_the_table_does(
+    client, placements_officer, entries_history
+):
+    with time_machine.travel(date(2026, 12, 16), tick=False):  # 16 of December's 31 days to come
+        client.force_login(placements_officer)
+        page = text(client.get(PAGE))
+
+    assert "Homes needed: Dec 2026 0.5, Jan 2027 1, Feb 2027 1." in page
+    assert "Gap, places less homes needed: Dec 2026 -0.5, Jan 2027 -1, Feb 2027 -1." in page
+    assert 'figure=demand&amp;month=2026-12">0.5</a>' in page  # the table's figure
+
+
 def test_a_figure_lists_its_children_with_links_and_is_audited(
     client, placements_officer, sufficiency_world
 ):

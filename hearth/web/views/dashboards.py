@@ -1,7 +1,8 @@
 """The dashboards of team managers, service leads and directors (`hearth.reports.dashboards`) on
 screen: headline figures, a chart where a trend or a comparison helps, the tables behind them,
 and every figure a link to the children or households it counts (`?figure=...`, with the
-`team`, `month`, `year` or `sector` its cell names). Downloads: the whole dashboard as an Excel
+`team`, `month`, `year` or `sector` its cell names; the director's sufficiency figures, to the
+sufficiency report's list of what each counts). Downloads: the whole dashboard as an Excel
 workbook (a sheet a table), each table as a CSV, and each list of records as CSV or Excel.
 
 Who reads which (roles held in the council):
@@ -151,7 +152,12 @@ def shown(cell):
 
 
 def _link(page_query, cell):
-    if not cell.query or cell.value is None:
+    if cell.value is None:
+        return ""
+    if cell.page:  # another report's list (the sufficiency report's): the council is in it
+        name, query = cell.page
+        return f"{reverse(name)}?{urlencode(query)}"
+    if not cell.query:
         return ""
     return "?" + urlencode([*page_query, *cell.query])
 
@@ -413,11 +419,7 @@ def director_dashboard(request):
     if refusal is not None:
         return refusal
     dashboard = dashboards.director_dashboard(authority)
-    sufficiency = f"{reverse('sufficiency')}?council={authority.ons_code}"
-    return _answer(
-        request, dashboard, [("council", authority.ons_code)], councils,
-        {"sufficiency_url": sufficiency},
-    )  # fmt: skip
+    return _answer(request, dashboard, [("council", authority.ons_code)], councils)
 
 
 urlpatterns = [

@@ -1,5 +1,6 @@
 """Sufficiency (`hearth.placements.sufficiency`) on screen: the foster homes needed against the
-places there will be, month by month ahead, with the gap; the same by age band, type of care and
+places there will be, month by month ahead, with the gap (and a line chart of the places and the
+homes needed, every value and the gap in its description); the same by age band, type of care and
 sibling group size; the forecast's other entries into care and its back-test (how far to trust
 the forecast entries). Every figure is a link to the children, households or forecast rows it
 counts (`?figure=...&month=YYYY-MM&band=...&type=...&size=...`); downloads (CSV and XLSX) of the
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET
 from hearth.core.deadlines import add_months
 from hearth.placements import sufficiency as figures
 from hearth.ssda903 import permissions
+from hearth.web import charts
 from hearth.web.decorators import signed_in
 from hearth.web.downloads import csv_download, xlsx_download
 from hearth.web.editing import audit_list_shown
@@ -107,6 +109,27 @@ def _summary(result, query):
     return tables
 
 
+def _chart(result):
+    """A line chart of the places available and the homes needed each month (a picture of the
+    tables below it: they stay the figures, with their links), the gap in its description."""
+    labels = [f"{month:%b %Y}" for month in result.months]
+    supply = [figures.shown(value) for value in result.values["supply"]]
+    demand = [figures.shown(value) for value in result.values["demand"]]
+    chart = charts.line_chart(
+        "sufficiency", "Places available and homes needed, month by month", labels,
+        [("Places available", supply), ("Homes needed", demand)],
+        caption="The gap is the distance between the lines: places above homes needed is a "
+        "surplus, below it a shortfall. The figures, each a link to what it counts, are in the "
+        "tables below.",
+    )  # fmt: skip
+    gaps = ", ".join(
+        f"{label} {charts.shown(figures.shown(value))}"
+        for label, value in zip(labels, result.values["gap"], strict=True)
+    )
+    chart["description"] += f" Gap, places less homes needed: {gaps}."
+    return chart
+
+
 def _breakdowns(result, query):
     tables = []
     for by, words, groups in result.breakdowns():
@@ -165,6 +188,7 @@ def sufficiency(request):
         "first": first,
         "last": last,
         "today": long_date(today),
+        "chart": _chart(result),
         "summary": _summary(result, query),
         "breakdowns": _breakdowns(result, query),
         "other_entries": [

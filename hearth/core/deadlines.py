@@ -4,6 +4,8 @@ An hours rule is due at the exact time. A day, working-day, week or month rule i
 (23:59:59) of its last day in Europe/London. Working days skip Saturdays, Sundays and England's bank
 holidays. A rule counted back (the unplanned-ending waiver window) gives the start (00:00:00) of its
 first day.
+
+Also ages and birthdays (`age_on`, `birthday`), which the reports count from.
 """
 
 import calendar
@@ -62,6 +64,24 @@ def months_between(first_month, last_month):
 def last_day_of(month):
     """The last day of the month `month` falls in."""
     return add_months(month.replace(day=1), 1) - timedelta(days=1)
+
+
+def age_on(date_of_birth, day):
+    """Whole years between `date_of_birth` and `day` (negative for a child not yet born)."""
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+def birthday(born, years):
+    """The day a child born on `born` turns `years` old (1 March for 29 February in a year that
+    has none)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
 
 
 def _shift_date(day, amount, unit):

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from hearth.accounts.models import User
 from hearth.core import postcodes
+from hearth.core.deadlines import age_on  # here for the modules that import it from here
 from hearth.core.models import Organisation
 from hearth.people import vocabulary
 from hearth.people.models import Child, Household
@@ -27,14 +28,6 @@ def clean_postcode(value, *, required):
     if postcodes.lookup(normal) is None:
         raise forms.ValidationError(f"{normal} is not in the ONS postcode directory")
     return normal
-
-
-def age_on(date_of_birth, day):
-    return (
-        day.year
-        - date_of_birth.year
-        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-    )
 
 
 def staff_choices(organisation, keep=()):

@@ -9,15 +9,17 @@ a need or a place arising before the first month shown (today, or a date already
 counted in the first month, and one arising after the last month is not counted. A child is
 counted at most once in the demand, in the first month a need arises (when two rules count the
 same child in one month: in the order below); a household's place that frees up is counted once,
-at the child's first planned ending.
+at the child's first planned ending, which need not be the month the child is counted (`pending`).
 
 **Demand** (homes needed), the council's own children only:
 
 - `waiting`: the children of the council's open searches who live in no placement of the
-  council now. An open search is a referral sent for approval (with the team manager or the
-  service lead), approved, searching, matched, or returned at screening (the placements
-  tracker's); drafts and referrals back with the social worker before approval are not. A
-  child already placed by the referral's own match is not counted. Counted in the month of the
+  council now. An open search is one on the placements tracker (approved, searching, matched,
+  or returned at screening) or one sent for approval and still with the team manager or the
+  service lead (`hearth.referrals.selectors.children_of_open_searches`, before approval
+  included); drafts and referrals back with the social worker before approval are not. A
+  child already placed by the referral's own match is not counted (a referral of brothers and
+  sisters stays open until every child of it is placed). Counted in the month of the
   referral's date needed, or the first month when it is today or past or not given.
 - `moving`: the same for children who live in a placement of the council now (the notice that
   a placement ends is the referral for the next home: Hearth records no other notice, and no
@@ -32,7 +34,13 @@ at the child's first planned ending.
 - `entries`: the children expected to come into foster care, from the forecast
   (`hearth.ssda903.forecast.forecast(authority, this month, months)`, its mean entries a month
   by age band into the fostering category over the 24 months before this month); for this
-  month, only the share of the month still to come. The forecast cannot say which type of care
+  month, only the share of the month still to come. The fostering category holds kinship care
+  (PLACE U1 to U3) too, whose children live with family or friends approved for them by name:
+  no place of the supply is theirs. So the entries are scaled by the council's share of the
+  children who came into foster care over those 24 months (episodes starting a period of care,
+  RNE S) placed with other foster carers (U4 to U6); the kinship share is shown beside the gap
+  as residential care is (`Sufficiency.other_entries`), not counted in it, and every entry is
+  counted when no child came into foster care then. The forecast cannot say which type of care
   they will need: a child coming into care is placed first in short-term (or emergency) care, so
   they are counted as short-term. Entries into residential, supported and other care are shown
   beside the gap but not counted in it: Hearth holds no children's homes' vacancies. A child new
@@ -48,19 +56,30 @@ at the child's first planned ending.
   places. Counted in the first month. An emergency booking not yet recorded as a placement does
   not take a place here, as in the carers' view.
 - `agency`: the free places of agencies' approved households (the shared market: every
-  agency's, as the providers' directory shows them), on the same rule. Counted in the first
-  month. Agency households are not named: councils see agencies' places, not their carers.
+  agency's), on the same rule as `in_house`: not on hold, not a Regulation 24 temporary
+  approval, not for named children only (the providers' directory's figures,
+  `hearth.people.selectors.provider_vacancies`, count temporary approvals too, so they may be
+  more). Counted in the first month. A list shows an agency's households as one line a figure
+  and month, tallied in memory (`as_listed`: "Beacon: 3 free places in 2 households; 1 takes
+  two together"), never a household's name, ages or terms: councils see agencies' figures,
+  not their carers' records. So does the list of `pending` for a place with an agency.
 - `pending`: the place a council child's placement frees, with the council's own carers or an
   agency's (not on hold, not for named children only), when a planned ending happens: the
-  child's move for an open search (in the month the child is counted), their birthday past
-  the carers' approval (`outgrowing`), or their 18th birthday (leaving care; Hearth does not
-  record Staying Put, so every one is counted). A placement at risk frees no planned place.
+  child's move for an open search (in the month of the search's date needed, or the first
+  month when it is today or past or not given: a child counted earlier, at risk, still frees
+  the place when the search says they move), their birthday past the carers' approval
+  (`outgrowing`), or their 18th birthday (leaving care; Hearth does not record Staying Put, so
+  every one is counted). A placement at risk frees no planned place.
 - `approvals`: places of the council's households in assessment due at panel for approval in
-  the month: a panel item for an assessment (Form F; a Form K kinship approval is for a named
-  child already living there) not decided, withdrawn, deferred or recommended against, whose
-  panel sits in the months (one already sat and waiting for the decision: the first month). The
-  places, ages and types of care are those recommended at panel when recorded, else the
-  household's.
+  the month: the latest panel item of each assessment (Form F; a Form K kinship approval is for
+  a named child already living there; an assessment booked again is counted once, at its
+  latest panel) when it is not decided, withdrawn, deferred or recommended against, and its
+  panel sits in the months (one already sat and waiting for the minutes or for the decision
+  within the decision maker's deadline: the first month). The places, ages and types of care
+  are those recommended at panel when recorded, else the household's. An item whose decision
+  is overdue (its `decision_due_on`, the policy's `adm_decision` after the minutes, before
+  today) is not counted: an approval that late is not a place to plan on. It is shown apart,
+  `decision_overdue` (`Sufficiency.overdue`), for the fostering team to chase.
 
 **By age band** (the forecast's: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over), a child by
 their age on the day counted; a household's places in every band its ages approved cover, so
@@ -69,33 +88,40 @@ the bands add up to more than the total: each answers "what could a child of thi
 (otherwise), a household's places under every type it is approved for; a child whose type is not
 given could take any place, so that row's supply is every place. **By sibling group size** (1,
 2, 3, 4 or more), demand counts groups: a referral's children, or the children of one sibling
-group counted by the same rule in the same month with the same carers; supply counts households
-that could take a group that size together: as many free places as the group (the places freed
-or approved in that month), and taking brothers and sisters for a group of two or more.
+group living with the same carers, counted in the same month whatever rule counts each (a
+referral's child waiting and their brother moving on are one group of two), once a month;
+supply counts households that could take a group that size together: as many free places as
+the group (the places freed or approved in that month), and taking brothers and sisters for a
+group of two or more. So these rows count groups and households, not children and places.
 
 The **gap** is supply less demand, each month; the running gap adds the months so far (a place
 free in one month is still free the next, as far as Hearth knows). Seven queries, whatever the
-number of months (six when given the forecast already made: `sufficiency(..., predicted=)`);
-the back-test of the forecast (`trust`) two more.
+number of months (six when given the forecast already made: `sufficiency(..., predicted=)`):
+open placements, open searches, stability meetings, households with vacancies (the council's
+and agencies'), panel items, the kinship share and the forecast's episodes; the back-test of
+the forecast (`trust`) two more.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from hearth.core.deadlines import add_months, last_day_of, months_between
+from hearth.core.deadlines import add_months, age_on, birthday, last_day_of, months_between
 from hearth.core.models import Organisation
 from hearth.fostering import sufficiency as carers_view
 from hearth.fostering.models import Assessment, PanelItem
-from hearth.people.forms import age_on
 from hearth.people.models import Household
+from hearth.placements.codes import FOSTERING_PLACES, KINSHIP_PLACES
 from hearth.placements.models import Placement
 from hearth.referrals.models import Referral, Status
+from hearth.referrals.selectors import children_of_open_searches
 from hearth.ssda903 import forecast as forecasting
+from hearth.ssda903.models import Episode
 from hearth.stability.models import Meeting
+from hearth.web.presenters import long_date
 
 BANDS = forecasting.BANDS  # under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over
 BAND_AGES = ((0, 0), (1, 4), (5, 9), (10, 15), (16, 17))
@@ -109,13 +135,14 @@ ENTRY_TYPE = "short_term"
 FOSTERING = forecasting.CATEGORIES.index("fostering")
 ADULT = 18
 REFERENCE_MONTHS = 24  # the forecast's entries: the mean a month over the 24 months before
+KINSHIP_ENTRIES = "Foster care with family or friends (kinship)"
 
 DEMAND = {
     "waiting": "Children waiting for a home (open search, no placement now)",
     "moving": "Children to move on (open search, living in a placement)",
     "at_risk": "Children in placements at risk (stability meetings)",
     "outgrowing": "Children growing past their carers' approved ages",
-    "entries": "Children expected to come into foster care (forecast)",
+    "entries": "Children expected to come into foster care (forecast, kinship apart)",
 }
 SUPPLY = {
     "in_house": "Vacancies with the council's carers",
@@ -129,11 +156,23 @@ TOTALS = {
     "gap": "Gap: places less homes needed",
     "running_gap": "Gap so far, from the first month",
 }
-LABELS = {**DEMAND, "demand": TOTALS["demand"], **SUPPLY, **TOTALS}
-FIGURES = tuple(LABELS)
-SEARCH_STATUSES = (
-    Status.SUBMITTED, Status.WITH_SERVICE_LEAD, Status.APPROVED, Status.SEARCHING, Status.MATCHED,
-)  # fmt: skip
+# Shown apart, not counted in the places available.
+ASIDE = {"decision_overdue": "Carers whose approval decision is overdue (not counted)"}
+FIGURES = (*DEMAND, "demand", *SUPPLY, "supply", "gap", "running_gap")
+LABELS = {**DEMAND, "demand": TOTALS["demand"], **SUPPLY, **TOTALS, **ASIDE}
+# What the breakdowns' rows count: homes and places, but groups and households by sibling size.
+PARTS = {"demand": TOTALS["demand"], "supply": TOTALS["supply"], "gap": TOTALS["gap"]}
+SIZE_PARTS = {
+    "demand": "Groups needing a home together",
+    "supply": "Households able to take the group together",
+    "gap": "Gap: households less groups",
+}
+ROW_WORDS = {"demand": "homes needed", "supply": "places", "gap": "gap"}
+SIZE_ROW_WORDS = {
+    "demand": "groups needing a home",
+    "supply": "households able to take them",
+    "gap": "gap, households less groups",
+}
 # Stability meetings that keep a placement on the watch: to be held, or minutes to circulate.
 WATCHING = (Meeting.Status.REQUESTED, Meeting.Status.HELD)
 
@@ -201,28 +240,135 @@ class Place:
         return self.places if self.takes_siblings else min(self.places, 1)
 
 
+@dataclass(frozen=True)
+class AgencyPlaces:
+    """An agency's places one figure counts in a month, as a council may see them: tallies made
+    from the agency's households in memory, never a household (councils see agencies' figures,
+    not their carers' records)."""
+
+    figure: str
+    month: int
+    provider_pk: int
+    provider_name: str
+    places: int
+    households: int
+    together: tuple  # ((group size, households taking that many together at most), ...), 2 up
+    reasons: tuple = ()  # the council's children's planned endings that free them (`pending`)
+
+    in_house = False
+    household_pk = None
+    household_name = ""
+
+    @property
+    def detail(self):
+        count = self.places
+        places = (
+            f"{count} place{_s(count)} freed" if self.figure == "pending"
+            else f"{count} free place{_s(count)}"
+        )  # fmt: skip
+        words = (
+            f"{self.provider_name}: {places} in {self.households} household{_s(self.households)}"
+        )
+        for size, count in self.together:
+            verb = "takes" if count == 1 else "take"
+            words += f"; {count} {verb} {SIZE_LABELS[size].lower()}"
+        if self.reasons:
+            words += f". {'; '.join(self.reasons)}"
+        return words
+
+
+def as_listed(places):
+    """The places as a list shows them: the council's households one by one; an agency's
+    households in one `AgencyPlaces` a figure and month, where the first of them comes."""
+    listed, tallies = [], {}
+    for place in places:
+        if place.in_house:
+            listed.append(place)
+            continue
+        key = (place.figure, place.month, place.provider_pk)
+        if key not in tallies:
+            tallies[key] = []
+            listed.append(key)
+        tallies[key].append(place)
+    return [item if isinstance(item, Place) else _agency_places(tallies[item]) for item in listed]
+
+
+def _agency_places(places):
+    first = places[0]
+    together = Counter(min(place.capacity, 4) for place in places if place.capacity >= 2)
+    reasons = [
+        reason for place in places if place.figure == "pending"
+        for reason in place.detail.split("; ")
+    ]  # fmt: skip
+    return AgencyPlaces(
+        figure=first.figure, month=first.month, provider_pk=first.provider_pk,
+        provider_name=first.provider_name, places=sum(place.places for place in places),
+        households=len(places), together=tuple(sorted(together.items())), reasons=tuple(reasons),
+    )  # fmt: skip
+
+
+def households_in(listed):
+    """How many households the places listed (`as_listed`) are."""
+    return sum(item.households if isinstance(item, AgencyPlaces) else 1 for item in listed)
+
+
+def groups_in(needs):
+    """How many groups of brothers and sisters the needs are (children counted together in a
+    month are one; a forecast row is its children, each on their own)."""
+    groups = {(need.month, need.group) for need in needs if need.is_child}
+    return len(groups) + sum(need.weight for need in needs if not need.is_child)
+
+
+def _s(count):
+    return "" if count == 1 else "s"
+
+
 LIST_HEADER = (
     "Month", "Figure", "Child reference", "Child", "Referral", "Household", "Provider", "Ages",
     "Type of care", "Children together", "Places", "Detail", "Counts as",
 )  # fmt: skip
 
 
-def list_row(record, months):
-    """One line of a downloaded list, for a need or a place."""
-    month = f"{months[record.month]:%Y-%m}"
-    if isinstance(record, Place):
-        ages = f"{record.min_age} to {record.max_age}"
-        types = "; ".join(type_label(kind) for kind in record.care_types)
-        household = record.household_name or "An agency's household"
+def list_rows(needs, places, months, *, by_group=False):
+    """The lines of a downloaded list: each need, then the places as listed (`as_listed`: an
+    agency's in one line). "Counts as" is what each adds to the figure: a child 1 (a forecast
+    row its children expected) and a place its places; by sibling group size (`by_group`), a
+    group 1 (on its first child's line) and a household 1; a place shown apart 0."""
+    rows, groups = [], set()
+    for need in needs:
+        counts = shown(need.weight)
+        if by_group and need.is_child:
+            counts = 0 if (need.month, need.group) in groups else 1
+            groups.add((need.month, need.group))
+        rows.append(_need_row(need, months, counts))
+    for place in as_listed(places):
+        households = place.households if isinstance(place, AgencyPlaces) else 1
+        counts = households if by_group else place.places
+        rows.append(_place_row(place, months, 0 if place.figure in ASIDE else counts))
+    return rows
+
+
+def _need_row(need, months, counts):
+    return [
+        f"{months[need.month]:%Y-%m}", LABELS[need.figure], need.reference, need.name,
+        need.referral_pk or "", need.household_name, need.provider_name, BANDS[need.band],
+        type_label(need.care_type), need.size if need.is_child else "", "", need.detail, counts,
+    ]  # fmt: skip
+
+
+def _place_row(place, months, counts):
+    month, label = f"{months[place.month]:%Y-%m}", LABELS[place.figure]
+    if isinstance(place, AgencyPlaces):  # an agency's tallies: no household's ages or terms
+        households = f"{place.households} household{_s(place.households)}"
         return [
-            month, LABELS[record.figure], "", "", "", household, record.provider_name, ages, types,
-            record.capacity, record.places, record.detail, record.places,
+            month, label, "", "", "", households, place.provider_name, "", "", "", place.places,
+            place.detail, counts,
         ]  # fmt: skip
     return [
-        month, LABELS[record.figure], record.reference, record.name, record.referral_pk or "",
-        record.household_name, record.provider_name, BANDS[record.band],
-        type_label(record.care_type), record.size if record.is_child else "",
-        "", record.detail, shown(record.weight),
+        month, label, "", "", "", place.household_name, place.provider_name,
+        f"{place.min_age} to {place.max_age}",
+        "; ".join(type_label(kind) for kind in place.care_types), place.capacity, place.places,
+        place.detail, counts,
     ]  # fmt: skip
 
 
@@ -250,6 +396,8 @@ class Sufficiency:
     places: list
     forecast: object = field(repr=False, default=None)  # entries of every category, by month
     entry_months: tuple = ()  # the forecast's month index for each month shown (carried first)
+    kinship_share: float = 0.0  # of the entries into foster care: with family or friends
+    overdue: list = field(default_factory=list)  # `decision_overdue`: places shown apart
 
     def __post_init__(self):
         self._tally()
@@ -280,7 +428,7 @@ class Sufficiency:
             self.values["demand"][month] += weight
             self.by["band"][need.band]["demand"][month] += weight
             self.by["type"][need.care_type]["demand"][month] += weight
-            group = (need.figure, month, need.group)
+            group = (month, need.group)  # a group once a month, whatever figures count it
             if not need.is_child:  # a forecast row: that many children, each on their own
                 self.by["size"][1]["demand"][month] += weight
             elif group not in groups:
@@ -344,21 +492,35 @@ class Sufficiency:
              [(SIZE_KEYS[s], SIZE_LABELS[s], cells) for s, cells in self.by["size"].items()]),
         ]  # fmt: skip
 
+    @staticmethod
+    def part_label(by, part):
+        """What a breakdown's `demand`, `supply` or `gap` counts: homes needed and places, but by
+        sibling group size groups and the households that could take them."""
+        return (SIZE_PARTS if by == "size" else PARTS)[part]
+
+    @staticmethod
+    def row_words(by, part):
+        """The same, short, after a row's group ("Two together: groups needing a home")."""
+        return (SIZE_ROW_WORDS if by == "size" else ROW_WORDS)[part]
+
     def other_entries(self):
-        """[(category label, [expected entries per month])]: the forecast's entries into care
-        other than fostering, not counted in the gap."""
+        """[(label, [expected entries per month])]: the forecast's entries into care not counted
+        in the gap: into foster care with family or friends (its kinship share), residential,
+        supported and other care."""
         rows = []
         if self.forecast is None:
             return rows
         for index, category in enumerate(forecasting.CATEGORIES):
-            if index == FOSTERING:
-                continue
             values = [0.0] * len(self.months)
             for forecast_month, month in enumerate(self.entry_months):
                 if month is not None:
                     share = self._entry_share(forecast_month)
                     values[month] += share * self.forecast.entries[forecast_month, :, index].sum()
-            rows.append((forecasting.CATEGORY_LABELS[category], values))
+            if index == FOSTERING:
+                values = [value * self.kinship_share for value in values]
+                rows.append((KINSHIP_ENTRIES, values))
+            else:
+                rows.append((forecasting.CATEGORY_LABELS[category], values))
         return rows
 
     def _entry_share(self, forecast_month):
@@ -378,8 +540,9 @@ class Sufficiency:
         """(needs, places) figure `figure` counts in the month YYYY-MM (every month: empty; the
         running gap: every month up to it), narrowed to an age band (`BAND_KEYS`), a type of care
         or a sibling group size (`SIZE_KEYS`) when given. ValueError for a figure, month, band,
-        type or size the result does not have."""
-        if figure not in FIGURES:
+        type or size the result does not have. `decision_overdue` (`ASIDE`): the places shown
+        apart, counted in no figure."""
+        if figure not in FIGURES and figure not in ASIDE:
             raise ValueError(f"no figure {figure!r}")
         index = self.month_index(month_name)
         months = (
@@ -388,6 +551,8 @@ class Sufficiency:
         )  # fmt: skip
         needs = [n for n in self.needs if n.month in months and _wanted(n.figure, figure, DEMAND)]
         places = [p for p in self.places if p.month in months and _wanted(p.figure, figure, SUPPLY)]
+        if figure in ASIDE:
+            places = [place for place in self.overdue if place.month in months]
         if band:
             number = BAND_KEYS.index(band)
             needs = [need for need in needs if need.band == number]
@@ -413,7 +578,7 @@ class Sufficiency:
             "months": self.month_names,
             "counted_on": self.today.isoformat(),
             "measures": {name: plain(self.values[name]) for name in FIGURES},
-            "labels": dict(LABELS),
+            "labels": {name: LABELS[name] for name in FIGURES},
             "totals": {name: _plain(self.total(name)) for name in FIGURES},
             "by": {
                 words.replace(" ", "_"): [
@@ -422,6 +587,10 @@ class Sufficiency:
                     for key, label, cells in rows
                 ]
                 for _by, words, rows in self.breakdowns()
+            },
+            "by_labels": {
+                words.replace(" ", "_"): {part: self.part_label(by, part) for part in PARTS}
+                for by, words, _rows in self.breakdowns()
             },
             "other_entries": {label: plain(values) for label, values in self.other_entries()},
         }  # fmt: skip
@@ -434,13 +603,12 @@ class Sufficiency:
             [name, LABELS[name], "", "", *map(shown, self.values[name]), shown(self.total(name))]
             for name in FIGURES
         ]
-        for _by, words, groups in self.breakdowns():
+        for by, words, groups in self.breakdowns():
             for _key, label, cells in groups:
-                for part in ("demand", "supply", "gap"):
+                for part in PARTS:
                     values = cells[part]
-                    rows.append(
-                        [part, LABELS[part], words, label, *map(shown, values), shown(sum(values))]
-                    )
+                    rows.append([part, self.part_label(by, part), words, label, *map(shown, values),
+                                 shown(sum(values))])  # fmt: skip
         return rows
 
     def text_table(self):
@@ -453,13 +621,12 @@ class Sufficiency:
             for name in names:
                 rows.append([f"  {LABELS[name]}", *map(_text, self.values[name]),
                              _text(self.total(name))])  # fmt: skip
-        words = {"demand": "needed", "supply": "places", "gap": "gap"}
-        for _by, title, groups in self.breakdowns():
+        for by, title, groups in self.breakdowns():
             rows.append([f"BY {title.upper()}", *blank])
             for _key, label, cells in groups:
-                for part in ("demand", "supply", "gap"):
+                for part in PARTS:
                     values = cells[part]
-                    rows.append([f"  {label}: {words[part]}", *map(_text, values),
+                    rows.append([f"  {label}: {self.row_words(by, part)}", *map(_text, values),
                                  _text(sum(values))])  # fmt: skip
         return ["measure", *self.month_names, "total"], rows
 
@@ -518,14 +685,6 @@ def _band_on(born, day):
     return band_of(max(age_on(born, day), 0))
 
 
-def birthday(born, age):
-    """The day a child born on `born` turns `age` (1 March for 29 February in other years)."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return date(born.year + age, 3, 1)
-
-
 def sufficiency(authority, first_month, last_month, *, today=None, predicted=None):
     """The council's demand for foster homes against the places there will be, from
     `first_month` to `last_month` (any day of each), as a `Sufficiency`. ValueError when the
@@ -542,13 +701,15 @@ def sufficiency(authority, first_month, last_month, *, today=None, predicted=Non
     period = _Period(first, last, today)
     placements = _open_placements(authority)
     needs, freed = _needs(authority, period, placements)
-    places = _vacancies(authority, period) + _pending(period, placements, freed)
-    places += _approvals(authority, period)
+    approvals, overdue = _approvals(authority, period)
+    places = _vacancies(authority, period) + _pending(period, placements, freed) + approvals
     predicted, entry_months = _entries(authority, period, predicted)
-    needs += _expected(predicted, entry_months, period)
+    kinship = _kinship_share(authority, predicted.reference)
+    needs += _expected(predicted, entry_months, period, kinship)
     return Sufficiency(
         authority=authority, months=tuple(period.months), today=today, needs=_sized(needs),
-        places=places, forecast=predicted, entry_months=entry_months,
+        places=places, forecast=predicted, entry_months=entry_months, kinship_share=kinship,
+        overdue=overdue,
     )  # fmt: skip
 
 
@@ -648,18 +809,19 @@ def _open_placements(authority):
 
 def _searches(authority):
     """[(referral pk, status, type of care, date needed, child pk, reference, name, born)]: the
-    children of the council's open searches (one query)."""
-    open_search = Q(status__in=SEARCH_STATUSES) | Q(
-        status=Status.RETURNED, returned_from=Status.APPROVED
+    children of the council's open searches still to be placed by them, before approval
+    included (one query)."""
+    searches = children_of_open_searches(
+        Referral.objects.filter(authority=authority), include_before_approval=True
     )
     return list(
-        Referral.objects.filter(open_search, authority=authority, children__authority=authority)
+        searches.filter(child__authority=authority)
         .values_list(
-            "pk", "status", "placement_type", "date_needed", "children__pk",
-            "children__reference", "children__first_name", "children__last_name",
-            "children__date_of_birth",
+            "referral_id", "referral__status", "referral__placement_type",
+            "referral__date_needed", "child_id", "child__reference", "child__first_name",
+            "child__last_name", "child__date_of_birth",
         )
-        .order_by("pk", "children__date_of_birth", "children__pk")
+        .order_by("referral_id", "child__date_of_birth", "child_id")
     )  # fmt: skip
 
 
@@ -679,10 +841,6 @@ def _watched(authority, today):
     for placement, pk, status, next_meeting_on in meetings:
         found[placement] = (pk, status, next_meeting_on)
     return found
-
-
-def _when(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 class _Found:
@@ -725,10 +883,8 @@ def _from_searches(authority, placements, found):
     for row in _searches(authority):
         referral, status, care_type, needed, child, reference, first_name, last_name, born = row
         placed = placements.get(child)
-        if placed is not None and placed.referral == referral and placed.offer is not None:
-            continue  # placed by this search's own match
         day = max(needed or today, today)
-        when = f"needed by {_when(needed)}" if needed and needed > today else "needed now"
+        when = f"needed by {long_date(needed)}" if needed and needed > today else "needed now"
         need = Need(
             figure="moving" if placed else "waiting", month=0, on=day, band=_band_on(born, day),
             care_type=care_type or NOT_GIVEN, group=f"referral:{referral}", child_pk=child,
@@ -750,17 +906,17 @@ def _from_placements(authority, placements, found):
         age_now = age_on(placed.born, today)
         past = placed.max_age + 1
         if age_now < past < ADULT and (day := birthday(placed.born, past)) <= end:
-            why = f"Turns {past} on {_when(day)}; carers approved up to {placed.max_age}"
+            why = f"Turns {past} on {long_date(day)}; carers approved up to {placed.max_age}"
             found.need(child, day, 2, _child_need(placed, "outgrowing", day, why))
-            found.free(child, day, f"A child grows past the approval on {_when(day)}")
+            found.free(child, day, f"A child grows past the approval on {long_date(day)}")
         if age_now < ADULT and (day := birthday(placed.born, ADULT)) <= end:
-            found.free(child, day, f"A child leaves care at 18 on {_when(day)}")
+            found.free(child, day, f"A child leaves care at 18 on {long_date(day)}")
 
 
 def _at_risk(placed, day, meeting, status, next_meeting_on):
     words = Meeting.Status(status).label.lower()
     if status == Meeting.Status.CIRCULATED:
-        words = f"held; next meeting by {_when(next_meeting_on)}"
+        words = f"held; next meeting by {long_date(next_meeting_on)}"
     return _child_need(placed, "at_risk", day, f"Stability meeting SM-{meeting}: {words}")
 
 
@@ -787,12 +943,12 @@ def _child_need(placed, figure, day, detail):
 
 def _sized(needs):
     """The needs with the size of the group each is counted with."""
-    sizes = defaultdict(int)
+    sizes = defaultdict(int)  # (month, group): whatever figure counts each child of it
     for need in needs:
         if need.is_child:
-            sizes[(need.figure, need.month, need.group)] += 1
+            sizes[(need.month, need.group)] += 1
     return [
-        replace(need, size=sizes[(need.figure, need.month, need.group)]) if need.is_child else need
+        replace(need, size=sizes[(need.month, need.group)]) if need.is_child else need
         for need in needs
     ]
 
@@ -820,22 +976,45 @@ def _forecast_covers(predicted, this_month, count):
     )
 
 
-def _expected(predicted, entry_months, period):
+def _kinship_share(authority, reference):
+    """Of the children who came into foster care over the forecast's reference window (an
+    episode starting a period of care, RNE S, in a foster placement, short breaks left out as
+    the forecast leaves them), the share placed with family or friends (PLACE U1 to U3); 0 when
+    none came. One query."""
+    first, start = reference
+    counted = (
+        Episode.objects.filter(
+            authority=authority, rne="S", decom__gte=first, decom__lt=start,
+            place__in=FOSTERING_PLACES,
+        )
+        .exclude(ls__in=("V3", "V4"))
+        .aggregate(fostering=Count("pk"), kinship=Count("pk", filter=Q(place__in=KINSHIP_PLACES)))
+    )  # fmt: skip
+    return counted["kinship"] / counted["fostering"] if counted["fostering"] else 0.0
+
+
+def _expected(predicted, entry_months, period, kinship):
     needs = []
+    apart = (
+        f"; {round(kinship * 100)}% of the children who came into foster care over the "
+        f"{REFERENCE_MONTHS} months before went to family or friends: counted apart"
+        if kinship else ""
+    )  # fmt: skip
     for forecast_month, month in enumerate(entry_months):
         if month is None:
             continue
         day = max(add_months(period.today.replace(day=1), forecast_month), period.today)
         share = 1.0 if forecast_month else _share_of_month_to_come(period.today)
         for band in range(len(BANDS)):
-            expected = float(predicted.entries[forecast_month, band, FOSTERING]) * share
+            entries = float(predicted.entries[forecast_month, band, FOSTERING])
+            expected = entries * share * (1 - kinship)
             if expected > 0:
                 needs.append(
                     Need(
                         figure="entries", month=month, on=day, band=band, care_type=ENTRY_TYPE,
                         group=f"forecast:{forecast_month}:{band}", weight=expected,
-                        detail=f"Expected to come into foster care in {day:%B %Y}, aged "
-                        f"{BANDS[band]}",
+                        detail=f"Expected to come into foster care with carers not family or "
+                        f"friends in {day:%B %Y}, aged {BANDS[band]}{apart}",
                     )
                 )  # fmt: skip
     return needs
@@ -845,25 +1024,21 @@ def _expected(predicted, entry_months, period):
 
 
 def _free_places(authority):
-    """[(Household with `filled`, in house)]: the households whose vacancies count today."""
-    in_house = (
-        carers_view.in_house_households(authority)
-        .filter(status=Household.Status.APPROVED)
-        .annotate(named=_named_only())
-        .filter(named=False)
-    )
-    agencies = (
+    """[(Household with `filled`, the children living there now; in house)]: the approved
+    households whose vacancies count today, the council's first, then every agency's (one
+    query)."""
+    households = (
         Household.objects.filter(
-            provider__kind=Organisation.Kind.AGENCY, status=Household.Status.APPROVED
+            Q(provider=authority) | Q(provider__kind=Organisation.Kind.AGENCY),
+            status=Household.Status.APPROVED,
         )
         .annotate(filled=Count("children_placed"), named=_named_only())
         .filter(named=False)
         .select_related("provider")
-        .order_by("provider__name", "pk")
+        .order_by("provider__name", "name", "pk")
     )
-    return [(household, True) for household in in_house] + [
-        (household, False) for household in agencies
-    ]
+    found = [(household, household.provider_id == authority.pk) for household in households]
+    return sorted(found, key=lambda pair: not pair[1])  # stable: by name within each
 
 
 def _vacancies(authority, period):
@@ -913,38 +1088,51 @@ def _pending(period, placements, freed):
 
 
 def _approvals(authority, period):
+    """(places due at panel, places whose decision is overdue): each assessment's latest panel
+    item (module docstring; one query)."""
+    later = PanelItem.objects.filter(assessment=OuterRef("assessment")).filter(
+        Q(panel__sits_on__gt=OuterRef("panel__sits_on"))
+        | Q(panel__sits_on=OuterRef("panel__sits_on"), pk__gt=OuterRef("pk"))
+    )
     items = (
         PanelItem.objects.filter(
-            panel__authority=authority, household__provider=authority, business="assessment",
-            decision="", withdrawn_on__isnull=True, panel__sits_on__lte=period.end,
-            assessment__kind=Assessment.Kind.FORM_F,
+            ~Exists(later), panel__authority=authority, household__provider=authority,
+            business="assessment", decision="", withdrawn_on__isnull=True,
+            panel__sits_on__lte=period.end, assessment__kind=Assessment.Kind.FORM_F,
             assessment__status__in=(Assessment.Status.AT_PANEL, Assessment.Status.IN_PROGRESS),
         )
         .exclude(recommendation__in=("not_approve", "defer"))
         .select_related("panel", "household")
         .order_by("panel__sits_on", "pk")
     )  # fmt: skip
-    places = []
+    places, overdue = [], []
     for item in items:
-        household = item.household
-        month = period.index(item.panel.sits_on)
-        count = item.max_children or household.max_children
-        min_age = item.min_age if item.min_age is not None else household.min_age
-        max_age = item.max_age if item.max_age is not None else household.max_age
-        sat = "sat" if item.panel.sits_on < period.today else "sits"
-        places.append(
-            Place(
-                figure="approvals", month=month, on=max(item.panel.sits_on, period.today),
-                household_pk=household.pk, household_name=household.name,
-                provider_pk=authority.pk, provider_name=authority.name, in_house=True,
-                places=count, min_age=min_age, max_age=max_age,
-                care_types=tuple(item.care_types or household.care_types or ()),
-                takes_siblings=household.accepts_siblings,
-                detail=f"Panel {sat} on {_when(item.panel.sits_on)}: assessment for approval for "
-                f"{count} child{'ren' if count != 1 else ''} aged {min_age} to {max_age}",
-            )
-        )  # fmt: skip
-    return places
+        place = _due_at_panel(authority, period, item)
+        if item.decision_due_on is not None and item.decision_due_on < period.today:
+            detail = f"{place.detail}; the decision was due by {long_date(item.decision_due_on)}"
+            overdue.append(replace(place, figure="decision_overdue", detail=detail))
+        else:
+            places.append(place)
+    return places, overdue
+
+
+def _due_at_panel(authority, period, item):
+    """The places of one panel item for approval, as recommended (else the household's)."""
+    household = item.household
+    count = item.max_children or household.max_children
+    min_age = item.min_age if item.min_age is not None else household.min_age
+    max_age = item.max_age if item.max_age is not None else household.max_age
+    sat = "sat" if item.panel.sits_on < period.today else "sits"
+    return Place(
+        figure="approvals", month=period.index(item.panel.sits_on),
+        on=max(item.panel.sits_on, period.today), household_pk=household.pk,
+        household_name=household.name, provider_pk=authority.pk, provider_name=authority.name,
+        in_house=True, places=count, min_age=min_age, max_age=max_age,
+        care_types=tuple(item.care_types or household.care_types or ()),
+        takes_siblings=household.accepts_siblings,
+        detail=f"Panel {sat} on {long_date(item.panel.sits_on)}: assessment for approval for "
+        f"{count} child{'ren' if count != 1 else ''} aged {min_age} to {max_age}",
+    )  # fmt: skip
 
 
 def children_of(needs):

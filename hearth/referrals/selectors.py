@@ -1,8 +1,9 @@
-"""Reads of referrals for the screens: the placements tracker and the emergency carer rota. Each
-starts from what the user may see (hearth.accounts.access) and costs the same number of queries
-however many rows it returns."""
+"""Reads of referrals for the screens: the placements tracker, the children of open searches (the
+dashboards and sufficiency count them) and the emergency carer rota. Each starts from what the
+user may see (hearth.accounts.access), or from the council's referrals for a report, and costs
+the same number of queries however many rows it returns."""
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from hearth.accounts.access import (
@@ -14,7 +15,8 @@ from hearth.accounts.access import (
 from hearth.accounts.roles import Capability, Role
 from hearth.people.models import Child, Household
 from hearth.people.selectors import with_free_places
-from hearth.referrals.models import EmergencyDuty, Status
+from hearth.placements.models import Placement
+from hearth.referrals.models import EmergencyDuty, Referral, Status
 from hearth.search.models import Offer
 
 # The statuses a search shows on the tracker with: a referral returned at screening stays on it,
@@ -35,12 +37,38 @@ CHILD_ORDER = ("last_name", "first_name", "pk")
 PAST_DUTIES_SHOWN = 10
 
 
+ON_THE_TRACKER = Q(status__in=[Status.APPROVED, Status.SEARCHING, Status.MATCHED]) | Q(
+    status=Status.RETURNED, returned_from=Status.APPROVED
+)
+BEFORE_APPROVAL = Q(status__in=[Status.SUBMITTED, Status.WITH_SERVICE_LEAD])
+
+
 def on_the_tracker(referrals):
     """Open searches: approved (awaiting screening), searching, matched (the placement is being
     arranged), or returned at screening."""
-    return referrals.filter(
-        Q(status__in=[Status.APPROVED, Status.SEARCHING, Status.MATCHED])
-        | Q(status=Status.RETURNED, returned_from=Status.APPROVED)
+    return referrals.filter(ON_THE_TRACKER)
+
+
+def children_of_open_searches(referrals, *, include_before_approval=False):
+    """The (referral, child) pairs of the open searches among `referrals` whose child is still
+    to be placed by it, as rows of the referral-child link (`referral`, `child`): a query to
+    read with `values_list`. An open search is one on the tracker (`on_the_tracker`); with
+    `include_before_approval`, also one sent for approval and still with the team manager or the
+    service lead. A child living in an open placement made by the search's own match (an offer
+    agreed: `Placement.referral` and `offer`) is left out: a referral of brothers and sisters
+    stays open until every child of it is placed (`hearth.placements.services`), and the
+    children already placed by it wait for nothing. A child in emergency care while the search
+    goes on is still waiting: an emergency placement is made by no offer, and keeps the
+    referral open too."""
+    wanted = ON_THE_TRACKER | BEFORE_APPROVAL if include_before_approval else ON_THE_TRACKER
+    placed_by_its_match = Placement.objects.filter(
+        referral_id=OuterRef("referral_id"),
+        child_id=OuterRef("child_id"),
+        offer__isnull=False,
+        ended_on__isnull=True,
+    )
+    return Referral.children.through.objects.filter(referral__in=referrals.filter(wanted)).exclude(
+        Exists(placed_by_its_match)
     )
 
 

@@ -10,11 +10,14 @@ each dashboard is made afresh, in a fixed number of queries whatever the size of
 - **Team manager** (`team_dashboard(authority, team)`): their team's children, today. A manager
   above them (service lead and up) chooses any team of the council. Figures:
   - *children waiting for a home*: the team's children in an open search (on the placements
-    tracker: approved, searching, match agreed, or returned at screening), and how long each has
-    waited: days from the referral's approval (`Referral.approved_at`, as timeliness counts it;
-    its acceptance by the placements team if it has no approval date) to today, by band (less
-    than 1 week, 1 to 4 weeks, 4 to 12 weeks, more than 12 weeks). A child in two open searches
-    counts once, with the longer wait;
+    tracker: approved, searching, match agreed, or returned at screening) not yet placed by it
+    (`hearth.referrals.selectors.children_of_open_searches`: a referral of brothers and sisters
+    stays open until every child of it is placed, and a child already living with the carers
+    its match found waits no more), and how long each has waited: days from the referral's
+    approval (`Referral.approved_at`, as timeliness counts it; its acceptance by the placements
+    team if it has no approval date) to today, by band (less than 1 week, 1 to 4 weeks, 4 to
+    12 weeks, more than 12 weeks). A child in two open searches counts once, with the longer
+    wait. The longest wait, in days, lists the child or children who have waited that long;
   - *meetings and actions due and overdue*: stability and unplanned ending meetings still to be
     held (overdue once their `due_at` has passed), minutes of meetings held still to circulate
     (overdue after `minutes_due_at`), and actions agreed at meetings not yet done (overdue from
@@ -22,8 +25,9 @@ each dashboard is made afresh, in a fixed number of queries whatever the size of
   - *placements ending*: the team's children's open placements that are coming to an end: the
     child reaches 18 within the next 3 months (or has: care as a looked-after child ends at 18),
     the placement is emergency care (DOMAIN.md: a 72-hour placement while a longer-term home is
-    found), or a search for a new home is open for the child. Hearth keeps no planned end date
-    of a placement, so nothing else can say a placement is ending;
+    found), or the child is waiting for a home (above: not the placement their search made).
+    Hearth keeps no planned end date of a placement, so nothing else can say a placement is
+    ending;
   - *children with 3 or more placements this year*: the DfE's short-term stability measure of the
     collection year so far (`hearth.ssda903.indicators`, measured today), its counted children of
     the team;
@@ -70,7 +74,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from hearth.core.deadlines import add_months
+from hearth.core.deadlines import add_months, birthday
 from hearth.core.models import Team
 from hearth.fostering import ofsted
 from hearth.fostering import sufficiency as carers
@@ -80,11 +84,12 @@ from hearth.placements import sufficiency as placements_sufficiency
 from hearth.placements import timeliness
 from hearth.placements.models import Placement
 from hearth.referrals.models import Referral
-from hearth.referrals.selectors import on_the_tracker
+from hearth.referrals.selectors import children_of_open_searches
 from hearth.ssda903 import forecast, quality
 from hearth.ssda903.indicators import indicators
 from hearth.ssda903.tables import year_of
 from hearth.stability.models import Action, Meeting
+from hearth.web.presenters import long_date
 
 TEAM, SERVICE, DIRECTOR = "team", "service", "director"
 WAIT_BANDS = (
@@ -100,10 +105,6 @@ HISTORY_MONTHS = 24  # children looked after: the first of each of the last 24 m
 FORECAST_MONTHS = 12
 NO_TEAM = "none"
 ALL = ofsted.ALL
-
-
-def long_date(day):
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _plural(count, word, words=None):
@@ -289,10 +290,9 @@ def _name(first, last):
 
 def _waiting(authority, today):
     """([Record] a child waiting for a home, the longest wait of each child first; {child pk:
-    referral pk} of the children in an open search). One query."""
-    referrals = on_the_tracker(Referral.objects.filter(authority=authority))
+    referral pk} of the children waiting in an open search). One query."""
     rows = (
-        Referral.children.through.objects.filter(referral__in=referrals)
+        children_of_open_searches(Referral.objects.filter(authority=authority))
         .values_list(
             "referral_id",
             "referral__status",
@@ -379,13 +379,6 @@ def _stability(authority, today, now):
     return found
 
 
-def eighteenth_birthday(born):
-    try:
-        return born.replace(year=born.year + ADULT)
-    except ValueError:  # born on 29 February
-        return date(born.year + ADULT, 3, 1)
-
-
 def _endings(authority, today, searching):
     """The open placements coming to an end (module docstring), one query."""
     horizon = add_months(today, ENDING_MONTHS)
@@ -407,7 +400,7 @@ def _endings(authority, today, searching):
     )
     records = []
     for pk, care_type, started, household, child, reference, first, last, team, born in rows:
-        adult = eighteenth_birthday(born)
+        adult = birthday(born, ADULT)
         why, on = [], None
         if adult <= horizon:
             verb = "turns" if adult > today else "turned"
@@ -559,6 +552,14 @@ def _team_sections(dashboard, figures, team, where):
         listing = Listing(f"Children waiting {label.lower()}, {where}", "child", members)
         bands.append((label, [_cell(lists, len(members), name, listing)]))
     longest = max((waited(record, today) for record in waiting), default=None)
+    waited_longest = Listing(
+        f"Children waiting longest for a home, {where}", "child",
+        tuple(record for record in waiting if waited(record, today) == longest),
+    )  # fmt: skip
+    longest_wait = replace(
+        _cell(lists, longest, "longest_wait", waited_longest, "days"),
+        missing="No child is waiting",
+    )
     dashboard.series["waiting_bands"] = [(label, cells[0].value) for label, cells in bands]
     waiting_table = Table("waiting", f"Children waiting for a home, by how long, {where}",
                           ["How long", "Children"], bands)  # fmt: skip
@@ -573,8 +574,7 @@ def _team_sections(dashboard, figures, team, where):
     children_waiting = _listed(lists, listings, "waiting")
     children_rows = [
         ("Children waiting for a home", [children_waiting]),
-        ("Longest wait, days",
-         [Cell(longest, "days", children_waiting.query, missing="No child is waiting")]),
+        ("Longest wait, days", [longest_wait]),
         ("Placements ending", [_listed(lists, listings, "endings")]),
         ("Children with 3 or more placements this year", [_listed(lists, listings,
                                                                   "three_or_more")]),

@@ -8,11 +8,18 @@ figure is. The colours are GOV.UK's; a second line is dashed as well as coloured
 lines differ without colour. Nothing in a chart is a link (an image's parts cannot be reached by
 keyboard or screen reader): the links are in the table.
 
+Values may be negative (a gap, places less homes needed): the axis then runs from below the
+lowest value to above the highest in round steps through zero (`axis_levels`); bars are drawn
+left or right of a zero line labelled "0", and a line chart's zero grid line is drawn darker.
+The stylesheet (`hearth.css`: `.hearth-chart`) lets a chart shrink to a narrow screen, with no
+inline style, which the site's Content-Security-Policy would block.
+
     bar_chart("waiting", "Children waiting, by how long", [("Under 1 week", 3), ...])
     line_chart("looked-after", "Children looked after", ["Jan 2026", ...],
                [("From the episodes", [80, 82, None]), ("Forecast", [None, 82, 85])])
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +35,8 @@ BAR_GAP = 10
 BAR_LENGTH = 360
 LABEL_CHARACTER = 8  # about the width of a character of the label, in pixels (16px text)
 LABEL_WIDTH_LIMIT = 300
+NEGATIVE_VALUE_ROOM = 70  # left of the bars, for the value at the end of a negative bar
+ZERO_LABEL = 22  # under the bars, for the "0" of the zero line
 # Line charts
 PLOT_WIDTH = 620
 PLOT_HEIGHT = 200
@@ -43,7 +52,7 @@ def shown(value, unit=""):
     if value is None:
         return "no figure"
     if unit == "£":
-        return f"£{round(value):,}"
+        return f"{'-' if value < 0 else ''}£{abs(round(value)):,}"
     whole = not isinstance(value, Decimal | float) or value == int(value)
     number = f"{int(value):,}" if whole else f"{value:,.1f}"
     if unit == "%":
@@ -75,6 +84,22 @@ def axis_top(highest):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def axis_levels(values):
+    """The levels an axis marks, lowest first: 0 and steps of half of `axis_top` of the value
+    furthest from zero, as far as needed below and above zero ([0, 0.5, 1] for nothing). Positive
+    values alone give 0, half the top and the top; a value of -2 beside 80 gives -40, 0, 40, 80."""
+    numbers = [float(value) for value in values if value is not None]
+    lowest, highest = min(numbers, default=0), max(numbers, default=0)
+    furthest = max(-lowest, highest)
+    if furthest <= 0:
+        return [0, 0.5, 1]
+    top = axis_top(furthest)
+    step = top // 2 if top % 2 == 0 else top / 2
+    below = math.ceil(round(-lowest / step, 9)) if lowest < 0 else 0
+    above = math.ceil(round(highest / step, 9)) if highest > 0 else 0
+    return [step * number for number in range(-below, above + 1)]
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -84,49 +109,62 @@ class Bar:
 
 def bar_chart(key, title, bars, *, unit="", caption=""):
     """A horizontal bar chart of `bars` ((label, value) pairs or `Bar`s), for `govuk/chart_bar.html`.
-    `key` makes the ids of its title and description unique on the page."""
+    `key` makes the ids of its title and description unique on the page. A negative value's bar
+    runs left of the zero line, its value written at its end."""
     bars = [bar if isinstance(bar, Bar) else Bar(*bar) for bar in bars]
-    top = axis_top(max((float(bar.value or 0) for bar in bars), default=0))
+    levels = axis_levels(bar.value for bar in bars)
+    bottom, top = levels[0], levels[-1]
+    span = top - bottom
     label_width = min(
         LABEL_WIDTH_LIMIT, max((len(bar.label) for bar in bars), default=0) * LABEL_CHARACTER
     )
-    left = label_width + 12
+    left = label_width + 12 + (NEGATIVE_VALUE_ROOM if bottom < 0 else 0)
+    zero_x = left + round(BAR_LENGTH * -bottom / span)
     drawn = []
     for number, bar in enumerate(bars):
         y = BAR_GAP + number * (BAR_HEIGHT + BAR_GAP)
-        length = round(BAR_LENGTH * float(bar.value or 0) / top)
+        value = float(bar.value or 0)
+        length = round(BAR_LENGTH * abs(value) / span)
+        x = zero_x - length if value < 0 else zero_x
         drawn.append(
             {
                 "label": bar.label,
                 "value": shown(bar.value, unit),
-                "x": left,
+                "x": x,
                 "y": y,
                 "width": length,
                 "height": BAR_HEIGHT,
                 "text_y": y + BAR_HEIGHT - 6,
-                "value_x": left + length + 8,
+                "value_x": x - 8 if value < 0 else x + length + 8,
+                "value_anchor": "end" if value < 0 else "start",
             }
         )
     words = "; ".join(
         f"{bar.label}: {shown(bar.value, unit)}{' ' + bar.detail if bar.detail else ''}"
         for bar in bars
     )
+    bars_bottom = BAR_GAP + len(bars) * (BAR_HEIGHT + BAR_GAP)
+    zero = None
+    if bottom < 0:  # the line the bars run from, "0" under it
+        zero = {"x": zero_x, "y1": BAR_GAP // 2, "y2": bars_bottom - BAR_GAP // 2,
+                "label_y": bars_bottom + ZERO_LABEL - 6, "label": shown(0, unit)}  # fmt: skip
     return {
         "id": f"chart-{key}",
         "title": title,
         "description": f"{title}. {words}." if bars else f"{title}: nothing to show.",
         "caption": caption,
         "bars": drawn,
+        "zero": zero,
         "label_x": label_width + 4,
         "width": left + BAR_LENGTH + 90,
-        "height": BAR_GAP + len(bars) * (BAR_HEIGHT + BAR_GAP),
+        "height": bars_bottom + (ZERO_LABEL if zero else 0),
         "colour": COLOURS[0],
         "text": TEXT,
     }
 
 
-def _y(value, top):
-    return round(PLOT_TOP + PLOT_HEIGHT - PLOT_HEIGHT * float(value) / top, 1)
+def _y(value, bottom, top):
+    return round(PLOT_TOP + PLOT_HEIGHT - PLOT_HEIGHT * (float(value) - bottom) / (top - bottom), 1)
 
 
 def _segments(points):
@@ -163,7 +201,8 @@ def line_chart(key, title, labels, series, *, unit="", caption=""):
     none) over the x-axis `labels`, for `govuk/chart_line.html`."""
     count = len(labels)
     values = [value for _, line in series for value in line if value is not None]
-    top = axis_top(max((float(value) for value in values), default=0))
+    levels = axis_levels(values)
+    bottom, top = levels[0], levels[-1]
     step = PLOT_WIDTH / max(count - 1, 1)
 
     def x(index):
@@ -172,7 +211,7 @@ def line_chart(key, title, labels, series, *, unit="", caption=""):
     lines = []
     for number, (name, line) in enumerate(series):
         points = [
-            None if value is None else {"x": x(i), "y": _y(value, top),
+            None if value is None else {"x": x(i), "y": _y(value, bottom, top),
                                         "label": f"{labels[i]}: {shown(value, unit)}"}
             for i, value in enumerate(line)
         ]  # fmt: skip
@@ -190,7 +229,14 @@ def line_chart(key, title, labels, series, *, unit="", caption=""):
             }
         )
     ticks = _ticks(labels, x)
-    grid = [{"y": _y(top * share, top), "label": shown(top * share, unit)} for share in (0, 0.5, 1)]
+    grid = [
+        {
+            "y": _y(level, bottom, top),
+            "label": shown(level, unit),
+            "zero": bottom < 0 and level == 0,
+        }
+        for level in levels
+    ]
     words = "; ".join(
         f"{name}: "
         + ", ".join(

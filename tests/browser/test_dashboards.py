@@ -9,7 +9,10 @@ them, axe-core run on every page visited:
 3. a director opens the director's dashboard, downloads it as an Excel workbook (a sheet for the
    headline figures and one for each table on the page) and follows its link to sufficiency;
 4. a placements officer opens the sufficiency report from the Reports index, a figure's list of
-   children (as many as the figure says), the list as a CSV and one child's record.
+   children (as many as the figure says), the list as a CSV and one child's record;
+5. on a 320 px screen, with the site's Content-Security-Policy on (no axe then: it is injected
+   as a script), the sufficiency report's and the service dashboard's wide tables scroll in
+   their own regions, by keyboard too, and their charts shrink to fit.
 
 The walks only read: they run on the demo as `hearth demo` seeds it, and compare each figure with
 the list it opens rather than with numbers of their own, so a change to the seed does not break
@@ -27,6 +30,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.personas import PLACEMENTS_OFFICER, SERVICE_LEAD, TEAM_MANAGER
+from tests.browser.test_frontend_javascript import RECORD_CSP_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -257,8 +261,9 @@ def test_a_placements_officer_opens_the_sufficiency_report_a_figures_children_an
         if not label.startswith("Children") or "forecast" in label:
             continue
         total = row.locator("td").last
-        if total.inner_text().strip() and _number(total.inner_text()) > 0:
-            chosen = (label, int(_number(total.inner_text())), total.get_by_role("link"))
+        shown = total.inner_text().split(":")[0]  # the number, not the link's hidden words
+        if shown.strip() and _number(shown) > 0:
+            chosen = (label, int(_number(shown)), total.get_by_role("link"))
             break
     assert chosen, "no children are counted in the demo council's homes needed"
     label, count, link = chosen
@@ -293,3 +298,49 @@ def test_a_placements_officer_opens_the_sufficiency_report_a_figures_children_an
     first.click()
     _heading(page, name)
     assert_accessible(page)
+
+
+# 5. A narrow screen, under the site's Content-Security-Policy ------------------------------------
+
+NARROW = {"width": 320, "height": 640}
+
+
+def _fits_a_narrow_screen(page, region_name):
+    """No sideways scrolling of the page; the wide table scrolls in its region (by keyboard too);
+    every chart is inside the screen, drawn to scale."""
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert width <= NARROW["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls"
+    region = _main(page).get_by_role("region", name=region_name).first
+    assert region.evaluate("r => getComputedStyle(r).overflowX") == "auto"
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the table is not wider"
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    expect(region).to_be_focused()
+    page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle())
+    charts = _main(page).locator("figure.hearth-chart svg[role=img]")
+    assert charts.count() >= 1
+    for number in range(charts.count()):
+        chart = charts.nth(number)
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"a chart overflows: {box}"
+        drawn = [float(size) for size in chart.get_attribute("viewBox").split()[2:]]
+        assert abs(box["height"] / box["width"] - drawn[1] / drawn[0]) < 0.02, "out of scale"
+    assert page.evaluate("window.cspViolations") == []
+
+
+def test_on_a_narrow_screen_under_the_policy_wide_tables_scroll_and_charts_fit(open_page):
+    page = open_page(PLACEMENTS_OFFICER, bypass_csp=False)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.set_viewport_size(NARROW)
+    response = page.goto("/reports/sufficiency/")
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    _heading(page, SUFFICIENCY)
+    _fits_a_narrow_screen(page, re.compile(r"^Homes needed, "))
+
+    page = open_page(SERVICE_LEAD, bypass_csp=False)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.set_viewport_size(NARROW)
+    page.goto("/dashboards/service/")
+    _heading(page, "Service dashboard")
+    _fits_a_narrow_screen(page, re.compile(r"^By team"))

@@ -3,18 +3,19 @@
 age band, type of care and sibling group size; what is never counted; the gap; the forecast
 entries; the records behind each figure; the queries it takes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 
-from hearth.fostering.models import Assessment, PanelItem
+from hearth.fostering.models import Assessment, Panel, PanelItem
+from hearth.people.models import Household
 from hearth.placements import sufficiency as figures
 from hearth.ssda903 import forecast
 from hearth.stability.models import Meeting
-from tests.factories import ChildFactory, HouseholdFactory
+from tests.factories import AgencyFactory, ChildFactory, HouseholdFactory
 from tests.fixtures.stability import place
-from tests.fixtures.sufficiency import TODAY, _meeting
+from tests.fixtures.sufficiency import TODAY, _episode, _meeting
 
 pytestmark = pytest.mark.django_db
 DEC, JAN, FEB = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)
@@ -136,6 +137,25 @@ def test_by_sibling_group_size(wigan, sufficiency_world):
     assert names(needs) == ["Ben Test", "Cat Test"] and places == []
 
 
+def test_a_referrals_children_are_one_group_whichever_figure_counts_each(
+    wigan, sufficiency_world, placements_officer
+):
+    rowan = HouseholdFactory(provider=wigan, name="Rowan household", max_children=1, max_age=17)
+    place(sufficiency_world["children"]["Ben"], rowan, by=placements_officer)
+
+    result = three_months(wigan)
+
+    # February: Ben moves on from Rowan, Cat waits: their referral's group of two, once.
+    assert result.values["moving"][2] == 1 and result.values["waiting"][2] == 1
+    sizes = result.by["size"]
+    assert sizes[2]["demand"] == [0, 0, 1] and sizes[1]["demand"] == [2, 2, 1]  # Pip
+    needs, _places = result.counted("demand", "2027-02", size="2")
+    assert names(needs) == ["Ben Test", "Cat Test"] and {need.size for need in needs} == {2}
+    assert figures.groups_in(needs) == 1
+    rows = figures.list_rows(needs, [], result.months, by_group=True)
+    assert sorted(row[-1] for row in rows) == [0, 1]  # the group counts once
+
+
 def test_narrowed_lists_match_their_figures(wigan, sufficiency_world):
     result = three_months(wigan)
 
@@ -158,8 +178,11 @@ def test_a_child_is_counted_once_at_the_first_need(wigan, sufficiency_world):
     result = three_months(wigan)
 
     assert result.values["at_risk"] == [2, 0, 0] and result.values["moving"] == [0, 0, 0]
-    # His place still frees when he moves, in January.
+    # Counted in December, at risk; his place frees at his search's date needed, 20 January.
     assert result.values["pending"] == [0, 3, 1]
+    _needs, places = result.counted("pending", "2027-01")
+    gorse = next(place for place in places if not place.in_house)
+    assert gorse.on == date(2027, 1, 20) and "A child moves on (referral" in gorse.detail
 
 
 def test_a_watched_placement_stays_at_risk_until_its_review_date(wigan, sufficiency_world):
@@ -174,6 +197,35 @@ def test_a_watched_placement_stays_at_risk_until_its_review_date(wigan, sufficie
     assert names(needs) == ["Eve Test", "Kit Test"]
 
 
+def test_an_agencys_households_are_listed_as_its_tallies(wigan, sufficiency_world):
+    beacon = sufficiency_world["agencies"]["Beacon"]
+    HouseholdFactory(provider=beacon, name="Yew household", postcode="M1 1AE", max_children=2,
+                     min_age=2, max_age=8)  # fmt: skip
+    osprey = AgencyFactory(name="Osprey Fostering")
+    HouseholdFactory(provider=osprey, name="Oak household", postcode="M1 1AE", max_children=3)
+
+    result = three_months(wigan)
+    _needs, places = result.counted("agency", "2026-12")
+    listed = figures.as_listed(places)
+
+    # Fir (2, one child at a time), Yew (2, takes brothers and sisters), Oak (3 together).
+    assert result.values["agency"] == [7, 0, 0] and len(places) == 3
+    assert [item.detail for item in listed] == [
+        "Beacon Foster Families: 4 free places in 2 households; 1 takes two together",
+        "Osprey Fostering: 3 free places in 1 household; 1 takes three together",
+    ]
+    assert figures.households_in(listed) == 3
+    rows = figures.list_rows([], places, result.months)
+    assert [row[5:10] for row in rows] == [
+        ["2 households", "Beacon Foster Families", "", "", ""],
+        ["1 household", "Osprey Fostering", "", "", ""],
+    ]
+    assert [row[-1] for row in rows] == [4, 3]  # places; by group size, households:
+    assert [row[-1] for row in figures.list_rows([], places, result.months, by_group=True)] == [
+        2, 1,
+    ]  # fmt: skip
+
+
 def test_a_child_already_older_than_the_approval_is_not_counted(wigan, placements_officer):
     carers = HouseholdFactory(provider=wigan, max_age=10, max_children=1)
     older = ChildFactory(authority=wigan, date_of_birth=date(2014, 6, 1))
@@ -182,21 +234,56 @@ def test_a_child_already_older_than_the_approval_is_not_counted(wigan, placement
     assert three_months(wigan).values["outgrowing"] == [0, 0, 0]
 
 
+def _in_assessment(authority, panel, kind=Assessment.Kind.FORM_F, **fields):
+    """A household in assessment with its item at `panel`: (assessment, item)."""
+    household = HouseholdFactory(provider=authority, status=Household.Status.IN_ASSESSMENT)
+    assessment = Assessment.objects.create(
+        authority=authority, household=household, kind=kind, status=Assessment.Status.AT_PANEL,
+        started_on=date(2026, 6, 1), due_on=date(2026, 10, 19),
+    )  # fmt: skip
+    item = PanelItem.objects.create(panel=panel, household=household, business="assessment",
+                                    assessment=assessment, max_children=3, **fields)  # fmt: skip
+    return assessment, item
+
+
 def test_panel_items_deferred_against_form_k_or_decided_are_not_counted(wigan, sufficiency_world):
-    world = sufficiency_world
-    juniper = world["households"]["Juniper"]
+    panel = sufficiency_world["panel"]
     for fields in ({"recommendation": "defer"}, {"recommendation": "not_approve"},
                    {"decision": "approve"}):  # fmt: skip
-        PanelItem.objects.create(panel=world["panel"], household=juniper, business="assessment",
-                                 assessment=world["assessment"], max_children=3, **fields)  # fmt: skip
-    kinship = Assessment.objects.create(
-        authority=wigan, household=juniper, kind=Assessment.Kind.FORM_K,
-        status=Assessment.Status.AT_PANEL, started_on=date(2026, 6, 1), due_on=date(2026, 10, 1),
-    )  # fmt: skip
-    PanelItem.objects.create(panel=world["panel"], household=juniper, business="assessment",
-                             assessment=kinship, max_children=1)  # fmt: skip
+        _in_assessment(wigan, panel, **fields)
+    _in_assessment(wigan, panel, kind=Assessment.Kind.FORM_K)
 
-    assert three_months(wigan).values["approvals"] == [0, 2, 0]
+    assert three_months(wigan).values["approvals"] == [0, 2, 0]  # Juniper's only
+
+
+def test_an_assessment_booked_again_counts_once_at_its_latest_panel(wigan, sufficiency_world):
+    world = sufficiency_world
+    later = Panel.objects.create(authority=wigan, sits_on=date(2027, 2, 9))
+    PanelItem.objects.create(panel=later, household=world["households"]["Juniper"],
+                             business="assessment", assessment=world["assessment"],
+                             max_children=2, min_age=0, max_age=4)  # fmt: skip
+
+    result = three_months(wigan)
+
+    assert result.values["approvals"] == [0, 0, 2]  # not 2 in January and 2 more in February
+    _needs, places = result.counted("approvals")
+    assert [place.detail[:30] for place in places] == ["Panel sits on 9 February 2027:"]
+
+
+def test_an_approval_whose_decision_is_overdue_is_shown_apart_not_counted(wigan, sufficiency_world):
+    sat = Panel.objects.create(authority=wigan, sits_on=date(2026, 11, 3),
+                               minutes_received_on=date(2026, 11, 10))  # fmt: skip
+    _in_assessment(wigan, sat, recommendation="approve", decision_due_on=date(2026, 11, 17))
+    _in_assessment(wigan, sat, recommendation="approve", decision_due_on=date(2026, 12, 1))
+
+    result = three_months(wigan)
+
+    # The one due today still counts, in the first month; the one overdue does not.
+    assert result.values["approvals"] == [3, 2, 0]
+    _needs, overdue = result.counted("decision_overdue")
+    assert [place.places for place in overdue] == [3]
+    assert overdue[0].detail.endswith("the decision was due by 17 November 2026")
+    assert "decision_overdue" not in result.as_json()["measures"]
 
 
 def test_a_panel_sat_waiting_for_the_decision_counts_in_the_first_month(wigan, sufficiency_world):
@@ -243,6 +330,25 @@ def test_forecast_entries_into_foster_care_by_age_band(wigan, entries_history):
     assert result.values["gap"] == pytest.approx([-1, -1, -1])
     needs, _places = result.counted("entries", "2027-01")
     assert [(need.band, need.weight) for need in needs] == [(FIVE_TO_9, pytest.approx(1))]
+
+
+def test_entries_into_kinship_care_are_shown_apart_not_counted(wigan, entries_history):
+    # A child a month into foster care with family or friends (U1) over the last 12 months:
+    # 36 into foster care over the 24, 12 of them kinship.
+    for months_ago in range(1, 13):
+        entered = forecast.add_months(TODAY, -months_ago) + timedelta(days=5)
+        _episode(wigan, entered, aged=7, place="U1")
+
+    result = three_months(wigan)
+
+    assert result.forecast.entries[0, FIVE_TO_9, 0] == pytest.approx(1.5)  # every fostering entry
+    assert result.kinship_share == pytest.approx(1 / 3)
+    assert result.values["entries"] == pytest.approx([1, 1, 1])  # the other carers' share
+    others = dict(result.other_entries())
+    assert others[figures.KINSHIP_ENTRIES] == pytest.approx([0.5, 0.5, 0.5])
+    assert others["Residential"] == pytest.approx([0.5, 0.5, 0.5])
+    needs, _places = result.counted("entries", "2026-12")
+    assert "33% of the children who came into foster care over the 24 months" in needs[0].detail
 
 
 def test_this_months_entries_are_the_share_of_the_month_to_come(wigan, entries_history):
@@ -318,12 +424,18 @@ def test_the_printed_forms(wigan, sufficiency_world):
     rows = result.csv_rows()
     assert ["gap", figures.LABELS["gap"], "", "", 2, 3, -2, 3] in rows
     assert ["demand", "Homes needed", "age band", "5 to 9", 2, 0, 1, 3] in rows
-    assert ["supply", "Places available", "sibling group size", "Two together", 1, 1, 0, 2] in rows
+    assert ["supply", "Households able to take the group together", "sibling group size",
+            "Two together", 1, 1, 0, 2] in rows  # fmt: skip
+    assert ["demand", "Groups needing a home together", "sibling group size", "Two together", 0,
+            0, 1, 1] in rows  # fmt: skip
     data = result.as_json()
+    assert data["by_labels"]["sibling_group_size"]["demand"] == "Groups needing a home together"
+    assert data["by_labels"]["age_band"]["supply"] == "Places available"
     assert data["measures"]["pending"] == [0, 3, 1]
     assert data["by"]["type_of_care"][-1]["key"] == "not_given"
     header, table = result.text_table()
     assert header[0] == "measure" and ["  Places freed by planned endings", "0", "3", "1", "4"] in [
         row for row in table
     ]
+    assert ["  Two together: households able to take them", "1", "1", "0", "2"] in table
     assert TODAY.isoformat() == data["counted_on"]

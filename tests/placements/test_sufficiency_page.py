@@ -3,8 +3,10 @@ their links to the children and households they count, the downloads, the audit 
 shown, who may read it, and the command's CSV, JSON and default months."""
 
 import csv
+import html
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -14,7 +16,10 @@ from openpyxl import load_workbook
 from hearth.accounts.roles import Role
 from hearth.audit.models import AuditEvent
 from hearth.cli.main import main
-from tests.factories import member
+from hearth.fostering.models import Assessment, Panel, PanelItem
+from hearth.people.models import Household
+from hearth.placements import sufficiency as figures
+from tests.factories import HouseholdFactory, member
 
 pytestmark = pytest.mark.django_db
 PAGE = "/reports/sufficiency/?council=E08000010&first=2026-12&last=2027-02"
@@ -45,9 +50,12 @@ def test_the_page_shows_the_figures_each_a_link(
     assert 'class="govuk-back-link">Reports</a>' in page
     assert "Counted on 1 December 2026" in page
     query = "?council=E08000010&amp;first=2026-12&amp;last=2027-02"
-    assert f'href="{query}&amp;figure=outgrowing&amp;month=2027-01">1</a>' in page
+    assert f'href="{query}&amp;figure=outgrowing&amp;month=2027-01">1<span' in page
     assert "figure=gap&amp;size=2&amp;month=2027-02" in page  # the sibling table's gap: -1
-    assert '<th scope="row" class="govuk-table__header">Two together: gap</th>' in page
+    assert (
+        '<th scope="row" class="govuk-table__header">Two together: gap, households less groups</th>'
+        in page
+    )
     assert "figure=supply&amp;band=5-9&amp;month=2026-12" in page
     assert "How far to trust the forecast" in page and "1 December 2025" in page
 
@@ -82,7 +90,7 @@ def test_the_chart_writes_a_part_of_a_child_as_the_table_does(
 
     assert "Homes needed: Dec 2026 0.5, Jan 2027 1, Feb 2027 1." in page
     assert "Gap, places less homes needed: Dec 2026 -0.5, Jan 2027 -1, Feb 2027 -1." in page
-    assert 'figure=demand&amp;month=2026-12">0.5</a>' in page  # the table's figure
+    assert 'figure=demand&amp;month=2026-12">0.5<span' in page  # the table's figure
 
 
 def test_a_figure_lists_its_children_with_links_and_is_audited(
@@ -110,8 +118,9 @@ def test_a_supply_figure_lists_the_households_agencies_unnamed(
     page = text(client.get(PAGE + "&figure=pending&month=2027-01"))
 
     assert f'href="/households/{world["households"]["Birch"].pk}/">Birch household</a>' in page
-    assert "Gorse household" not in page and "An agency&#x27;s household" in page
+    assert "Gorse household" not in page and "0 to 17" not in page  # Gorse: Dan moves on
     assert f'href="/providers/{world["agencies"]["Beacon"].pk}/">Beacon Foster Families</a>' in page
+    assert "Beacon Foster Families: 1 place freed in 1 household. A child moves on" in page
     assert "3 places in 3 households" in page
     assert AuditEvent.objects.filter(
         user=placements_officer, action=AuditEvent.Action.LIST, record_type="household"
@@ -196,6 +205,171 @@ def test_it_answers_only_get(client, placements_officer):
     client.force_login(placements_officer)
 
     assert client.post("/reports/sufficiency/").status_code == 405
+
+
+def test_every_figure_opens_a_list_that_adds_up_to_it(
+    client, placements_officer, sufficiency_world, entries_history
+):
+    client.force_login(placements_officer)
+    page = text(client.get(PAGE))
+    links = FIGURE_LINK.findall(page)
+    assert len(links) > 150  # every month and total of every row of every table
+
+    for href, value in links:
+        link = html.unescape(href)
+        listed = text(client.get(f"/reports/sufficiency/{link}"))
+        assert float(value) == pytest.approx(counted_in(listed, link), abs=0.05), link
+
+
+FIGURE_LINK = re.compile(
+    r'<a class="govuk-link" href="(\?[^"]*figure=[^"]*)">(-?[\d.]+)<span class="govuk-visually-'
+)
+
+
+def counted_in(listed, link):
+    """What a list adds up to, read from its captions: children (or groups) and the forecast's
+    children expected for homes needed, places (or households) for places, the one less the
+    other for the gap."""
+    figure = re.search(r"figure=(\w+)", link).group(1)
+    by_size = "size=" in link
+    demand = supply = 0.0
+    if by_size and (groups := re.search(r"(\d+) groups? \(\d+ child(?:ren)?\) counted", listed)):
+        demand += int(groups.group(1))
+    elif not by_size and (children := re.search(r"(\d+) child(?:ren)? counted", listed)):
+        demand += int(children.group(1))
+    if expected := re.search(r"come into foster care \(forecast\): (-?[\d.]+)", listed):
+        demand += float(expected.group(1))
+    if by_size and (households := re.search(r"(\d+) households? could take", listed)):
+        supply += int(households.group(1))
+    elif not by_size and (places := re.search(r"(\d+) places? in \d+ households?", listed)):
+        supply += int(places.group(1))
+    if figure in figures.DEMAND or figure == "demand":
+        return demand
+    if figure in figures.SUPPLY or figure == "supply":
+        return supply
+    return supply - demand
+
+
+def test_a_sibling_group_figure_counts_groups_and_households(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+
+    page = text(client.get(PAGE))
+    needed = text(client.get(PAGE + "&figure=demand&month=2027-02&size=2"))
+    places = text(client.get(PAGE + "&figure=supply&month=2026-12&size=2"))
+
+    assert "Two together: groups needing a home</th>" in page
+    assert "1 group (2 children) counted" in needed  # Ben and Cat's referral: the cell's 1
+    assert "1 household could take two together (2 places)" in places  # Ash; Fir takes one
+    listed = text(client.get(PAGE + "&figure=demand&month=2027-02&size=2&format=csv"))
+    assert sorted(row[-1] for row in csv.reader(io.StringIO(listed.lstrip("\ufeff")))) == [
+        "0", "1", "Counts as",
+    ]  # fmt: skip
+    rows = list(csv.reader(io.StringIO(text(client.get(PAGE + "&format=csv")).lstrip("\ufeff"))))
+    assert ["demand", "Groups needing a home together", "sibling group size", "Two together",
+            "0", "0", "1", "1"] in rows  # fmt: skip
+
+
+def test_each_figure_link_says_what_it_counts_to_a_screen_reader(
+    client, placements_officer, sufficiency_world
+):
+    client.force_login(placements_officer)
+
+    page = text(client.get(PAGE))
+
+    assert (
+        'figure=outgrowing&amp;month=2027-01">1<span class="govuk-visually-hidden">: Children '
+        "growing past their carers&#x27; approved ages, January 2027</span></a>"
+    ) in page
+    assert (
+        'figure=demand">7<span class="govuk-visually-hidden">: Homes needed, total, December 2026 '
+        "to February 2027</span></a>"
+    ) in page
+    assert (
+        'size=2&amp;month=2027-02">-1<span class="govuk-visually-hidden">: Two together: gap, '
+        "households less groups, February 2027</span></a>"
+    ) in page
+
+
+BEACON = "Beacon Foster Families: 4 free places in 2 households; 1 takes two together"
+
+
+def test_an_agencys_households_are_never_shown_one_by_one(
+    client, placements_officer, sufficiency_world
+):
+    beacon = sufficiency_world["agencies"]["Beacon"]
+    HouseholdFactory(provider=beacon, name="Yew household", postcode="M1 1AE", max_children=2,
+                     min_age=2, max_age=8)  # fmt: skip
+    client.force_login(placements_officer)
+
+    for query in ("&figure=agency&month=2026-12", "&figure=supply", "&figure=gap&band=5-9"):
+        page = text(client.get(PAGE + query))
+        listed = text(client.get(PAGE + query + "&format=csv"))
+        book = load_workbook(io.BytesIO(client.get(PAGE + query + "&format=xlsx").content))
+        cells = " ".join(
+            str(value) for row in book["Records"].iter_rows(values_only=True) for value in row
+        )
+        for shown in (page, listed, cells):
+            assert BEACON in shown, query
+            for detail in ("Fir household", "Yew household", "Gorse household", "2 to 8", "0 to 17",
+                           "agency&#x27;s household", "agency's household"):  # fmt: skip
+                assert detail not in shown, (query, detail)
+    page = text(client.get(PAGE + "&figure=agency&month=2026-12"))
+    assert "4 places in 2 households" in page
+    assert "Ash household" in text(client.get(PAGE + "&figure=supply"))  # the council's: named
+
+
+def test_an_approval_whose_decision_is_overdue_is_shown_apart(
+    client, placements_officer, wigan, sufficiency_world
+):
+    quince = HouseholdFactory(provider=wigan, name="Quince household",
+                              status=Household.Status.IN_ASSESSMENT)  # fmt: skip
+    assessment = Assessment.objects.create(
+        authority=wigan, household=quince, status=Assessment.Status.AT_PANEL,
+        started_on=date(2026, 5, 1), due_on=date(2026, 9, 18),
+    )  # fmt: skip
+    sat = Panel.objects.create(authority=wigan, sits_on=date(2026, 11, 3),
+                               minutes_received_on=date(2026, 11, 10))  # fmt: skip
+    PanelItem.objects.create(panel=sat, household=quince, business="assessment",
+                             assessment=assessment, recommendation="approve",
+                             decision_due_on=date(2026, 11, 17))  # fmt: skip
+    client.force_login(placements_officer)
+
+    page = text(client.get(PAGE))
+    listed = text(client.get(PAGE + "&figure=decision_overdue"))
+
+    assert "Not counted in the places available:" in page
+    assert 'figure=decision_overdue">1 household in assessment</a>' in page
+    assert 'figure=approvals&amp;month=2026-12">0<span' in page  # not counted
+    assert '<h1 class="govuk-heading-xl">Carers whose approval decision is overdue' in listed
+    assert f'href="/households/{quince.pk}/">Quince household</a>' in listed
+    assert "the decision was due by 17 November 2026" in listed
+    assert "Children</h2>" not in listed
+    download = text(client.get(PAGE + "&figure=decision_overdue&format=csv")).lstrip("\ufeff")
+    assert list(csv.reader(io.StringIO(download)))[1][-1] == "0"  # counted in no figure
+
+
+@pytest.mark.parametrize(
+    "query,most",
+    [
+        ("", 19),  # the sufficiency's 7 and the back-test's 2
+        ("&format=csv", 17),  # no back-test
+        ("&format=xlsx", 19),
+        ("&figure=demand&month=2027-01", 19),  # no back-test; the two lists' audit
+        ("&figure=gap", 19),
+        ("&figure=gap&size=2&format=csv", 19),
+        ("&figure=supply&band=5-9&format=xlsx", 18),  # no child: no audit of children
+    ],
+)
+def test_the_lists_and_downloads_take_a_fixed_number_of_queries(
+    client, placements_officer, sufficiency_world, django_assert_max_num_queries, query, most
+):
+    client.force_login(placements_officer)
+    client.get(PAGE)  # the session and the user read once
+
+    with django_assert_max_num_queries(most):
+        assert client.get(PAGE + query).status_code == 200
 
 
 # `main` closes the database connection when it ends (as the command does), which on PostgreSQL

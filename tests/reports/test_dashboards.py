@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from hearth.core.deadlines import birthday
 from hearth.placements import selectors
+from hearth.referrals.models import Status
 from hearth.reports import dashboards
+from tests.factories import ChildFactory, make_referral
 from tests.fixtures.dashboards import at
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +79,27 @@ def test_children_wait_from_the_referrals_approval_in_bands(north, service):
     ann = north.listing(figure="waiting").records[0]
     assert ann.detail == "Waiting 7 days since 1 December 2026: Searching"
     assert ann.link[1] == "referral"
+
+
+def test_the_longest_wait_lists_the_child_or_children_who_waited_longest(
+    wigan, service, dashboard_world, social_worker
+):
+    longest = values(service.table("children"))["Longest wait, days"]
+    assert longest == [98] and names(service.listing(figure="longest_wait")) == ["Dan"]
+    # Zoe's referral was approved the same day as Dan's: they share the longest wait
+    zoe = ChildFactory(authority=wigan, first_name="Zoe", last_name="Test", reference="ZOE",
+                       team=dashboard_world["teams"]["south"], social_worker=social_worker)  # fmt: skip
+    make_referral(zoe, status=Status.APPROVED, approved_at=at(2026, 9, 1, 15))
+    again = dashboards.service_dashboard(wigan)
+    assert values(again.table("children"))["Longest wait, days"] == [98]
+    assert names(again.listing(figure="longest_wait")) == ["Dan", "Zoe"]
+    assert names(again.listing(figure="waiting")) == ["Dan", "Zoe", "Ann", "Gus"]
+
+
+def test_a_child_born_on_29_february_turns_18_on_1_march_in_other_years():
+    assert birthday(date(2008, 2, 29), 18) == date(2026, 3, 1)
+    assert birthday(date(2008, 2, 29), 16) == date(2024, 2, 29)
+    assert birthday(date(2009, 2, 1), 18) == date(2027, 2, 1)
 
 
 def test_placements_end_at_18_within_3_months_in_emergency_care_or_when_a_search_is_open(
@@ -231,12 +255,18 @@ def test_ofsteds_households_and_places_of_the_last_year(director):
     assert values(director.table("ofsted")) == {
         "Approved fostering households on 31 March": [3, 0, 3],
         "Approved places on 31 March": [7, 0, 7],
-        "Places filled on 31 March": [0, 0, 0],
-        "Places vacant on 31 March": [6, 0, 6],
+        "Places filled on 31 March": [2, 0, 2],
+        "Places vacant on 31 March": [4, 0, 4],
         "Places not available on 31 March (households on hold)": [1, 0, 1],
     }
     listed = director.listing(figure="ofsted_not_available", year=2025, sector="all")
     assert [record.name for record in listed.records] == ["Pine household"]
+    # Jo and Fay lived with Oak on 31 March 2026 (Fay moved on in November), Shaw's children
+    # came after: the fostering history of the placements says so.
+    filled = director.listing(figure="ofsted_filled", year=2025, sector="all")
+    assert [(record.name, record.detail) for record in filled.records] == [
+        ("Oak household", "2 children")
+    ]
 
 
 def test_another_councils_records_are_never_counted(service, director):

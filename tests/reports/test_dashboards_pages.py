@@ -33,8 +33,8 @@ def page_of(response):
 
 
 def counted(page):
-    """How many records a list page says it counts."""
-    return int(re.search(r"(\d+) (?:records?|households?) counted", page).group(1))
+    """How many children or households a list page says it counts."""
+    return int(re.search(r"(\d+) (?:child(?:ren)?|households?) counted", page).group(1))
 
 
 def figure_links(page):
@@ -151,8 +151,10 @@ def test_every_figure_of_the_team_dashboard_lists_the_children_it_counts(
     assert len(links) > 15
     for link, value, label in links:
         listed = page_of(client.get(TEAM + link))
-        expected = 1 if label.startswith("Longest wait") else int(value)  # the longest: Ann
-        assert counted(listed) == expected, (label, link)
+        if label.startswith("Longest wait"):  # days: the child or children who waited that long
+            assert counted(listed) == listed.count(f"Waiting {value} days since") == 1, link
+        else:
+            assert counted(listed) == int(value), (label, link)
 
 
 def test_every_count_of_the_service_dashboard_lists_what_it_counts(
@@ -168,6 +170,33 @@ def test_every_count_of_the_service_dashboard_lists_what_it_counts(
         assert counted(page_of(client.get(SERVICE + link))) == int(value), (label, link)
         checked += 1
     assert checked > 40
+
+
+def test_every_count_of_the_directors_dashboard_lists_what_it_counts(
+    client, director, dashboard_world
+):
+    client.force_login(director)
+    links = figure_links(page_of(client.get(DIRECTOR)))
+    # Places are counted in households' lists, money and shares in the placements' own: no count
+    not_a_count = ("places", "per cent", "weekly spend")
+    checked = 0
+    for link, value, label in links:
+        if any(words in label.lower() for words in not_a_count) or not value.isdigit():
+            continue
+        assert counted(page_of(client.get(DIRECTOR + link))) == int(value), (label, link)
+        checked += 1
+    assert checked > 100  # 25 months of children looked after, the indicators, Ofsted's
+
+
+def test_the_longest_wait_lists_the_children_who_waited_that_long(
+    client, service_lead, dashboard_world
+):
+    client.force_login(service_lead)
+    page = page_of(client.get(SERVICE))
+    assert "?council=E08000010&amp;figure=longest_wait" in page
+    listed = page_of(client.get(f"{SERVICE}?figure=longest_wait"))
+    assert counted(listed) == 1 and "Dan Test" in listed and "Waiting 98 days since" in listed
+    assert "Ann Test" not in listed and "Gus Test" not in listed
 
 
 def test_a_list_links_each_child_and_what_it_is_about(client, north_manager, dashboard_world):
@@ -208,6 +237,10 @@ def test_the_director_sees_the_forecast_and_the_sufficiency_link(client, directo
     assert 'href="/reports/sufficiency/?council=E08000010"' in page
     assert 'href="/dashboards/service/?council=E08000010"' in page  # the other dashboards
     assert '<desc id="chart-looked_after-description">' in page
+    assert (
+        "<li>Sufficiency: homes needed, places and the gap over the next 3 and 12 months, by the "
+        "sufficiency report's rules; each figure opens its list there.</li>"
+    ) in page
 
 
 def test_a_figure_the_dashboard_does_not_have_is_not_found(client, director, dashboard_world):
@@ -248,6 +281,45 @@ def test_the_dashboard_downloads_as_a_workbook_a_sheet_a_table(
     assert len(book.sheetnames) == 9
 
 
+def test_a_teams_name_excel_refuses_in_a_sheet_title_is_made_plain(
+    client, service_lead, dashboard_world
+):
+    from openpyxl import load_workbook
+
+    north = dashboard_world["teams"]["north"]
+    north.name = "North/West: 0-5 [A]"
+    north.save(update_fields=["name"])
+    client.force_login(service_lead)
+    response = client.get(f"{TEAM}?team={north.pk}&format=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Headline figures",
+        "The children, North-West 0-5 (A",
+        "Children waiting for a home, by",
+        "Meetings and actions, North-Wes",
+    ]
+    assert [cell.value for cell in book["The children, North-West 0-5 (A"][2]] == [
+        "Children waiting for a home", 1,
+    ]  # fmt: skip
+
+
+def test_sheet_titles_are_cut_to_31_characters_and_kept_apart():
+    from hearth.web.views.dashboards import _unique_titles
+
+    sheets = [(title, [], []) for title in (
+        "Children waiting for a home, by how long, North", "Children waiting for a home, "
+        "by how long, South", "children waiting for a home, by team", "'Quoted?'", "*",
+    )]  # fmt: skip
+    assert [title for title, _, _ in _unique_titles(sheets)] == [
+        "Children waiting for a home, by",
+        "Children waiting for a home (2)",
+        "children waiting for a home (3)",
+        "Quoted",
+        "Table",
+    ]
+
+
 def test_each_table_and_the_headlines_download_as_csv(client, service_lead, dashboard_world):
     client.force_login(service_lead)
     table = client.get(f"{SERVICE}?format=csv&table=places").content.decode("utf-8-sig")
@@ -274,10 +346,24 @@ def test_each_list_downloads_as_csv_and_excel(client, north_manager, dashboard_w
     "persona,url,most",
     [
         ("north_manager", TEAM, 22),
+        ("north_manager", TEAM + "?figure=waiting", 23),
+        ("north_manager", TEAM + "?figure=placed_far&format=csv", 23),
+        ("north_manager", TEAM + "?figure=overdue&format=xlsx", 23),
+        ("north_manager", TEAM + "?format=xlsx", 22),
+        ("north_manager", TEAM + "?format=csv&table=stability", 22),
         ("service_lead", SERVICE, 28),
-        ("director", DIRECTOR, 29),  # 23, and the sufficiency headline's 6
         ("service_lead", SERVICE + "?figure=waiting", 29),
+        ("service_lead", SERVICE + "?figure=vacant&format=csv", 29),
+        ("service_lead", SERVICE + "?figure=quality&format=xlsx", 29),
+        ("service_lead", SERVICE + "?format=xlsx", 28),
+        ("service_lead", SERVICE + "?format=csv", 28),
+        ("director", DIRECTOR, 29),  # 23, and the sufficiency headline's 6
         ("director", DIRECTOR + "?figure=looked_after&month=2026-12", 32),
+        ("director", DIRECTOR + "?figure=ofsted_filled&year=2025&sector=all", 30),
+        ("director", DIRECTOR + "?figure=spend_total&month=2026-12&format=csv", 31),
+        ("director", DIRECTOR + "?figure=short_term&year=2026&format=xlsx", 30),
+        ("director", DIRECTOR + "?format=xlsx", 29),
+        ("director", DIRECTOR + "?format=csv&table=ofsted", 29),
     ],
 )
 def test_the_queries_each_page_takes_stay_few(
@@ -303,3 +389,16 @@ def test_the_home_page_links_each_person_to_their_dashboards(
     assert f'href="{TEAM}"' in page and f'href="{SERVICE}"' not in page
     client.force_login(social_worker)
     assert "Your dashboards" not in page_of(client.get("/"))
+
+
+def test_a_team_manager_of_no_team_is_offered_no_team_dashboard(
+    client, teamless_manager, north_manager, south_manager, dashboard_world
+):
+    client.force_login(teamless_manager)
+    assert f'href="{TEAM}"' not in page_of(client.get("/"))
+    reports = page_of(client.get("/reports/"))
+    assert "Team dashboard" not in reports and "Service dashboard" not in reports
+    for manager in (north_manager, south_manager):  # the team's record, their membership
+        client.force_login(manager)
+        assert f'href="{TEAM}"' in page_of(client.get("/"))
+        assert f'href="{TEAM}"' in page_of(client.get("/reports/"))

@@ -59,14 +59,40 @@ def may_read(audience, user, authority_id):
     return bool(PAGES[audience][2] & roles_of(user, authority_id))
 
 
+def may_read_a_team(user, authority_id):
+    """Whether `user` reads the dashboard of some team of the council (`readable_teams`'s rule):
+    a service lead and up, or a team manager who manages a team of it. No query but for a team
+    manager whose membership names no team (one: the teams whose record names them manager)."""
+    roles = roles_of(user, authority_id)
+    if roles & SERVICE_READERS:
+        return True
+    if Role.TEAM_MANAGER not in roles:
+        return False
+    managers = [
+        membership
+        for membership in memberships_of(user)
+        if membership.organisation_id == authority_id and membership.role == Role.TEAM_MANAGER
+    ]
+    if any(membership.team_id for membership in managers):
+        return True
+    return teams_of(managers[0].organisation).filter(manager=user).exists()
+
+
+def _reads(audience, user, authority_id):
+    if audience == dashboards.TEAM:
+        return may_read_a_team(user, authority_id)
+    return may_read(audience, user, authority_id)
+
+
 def dashboards_for(user):
     """The dashboards `user` reads in one of their councils: [{"title", "url"}], for the home
-    page and the navigation. No query: the person's memberships are already read."""
+    page and the navigation; the team dashboard only for someone who may read a team of the
+    council (a team manager of no team is not offered it). No query but `may_read_a_team`'s."""
     councils = councils_of(user)
     return [
         {"title": title, "url": reverse(name)}
         for audience, (title, name, _, _) in PAGES.items()
-        if any(may_read(audience, user, council.pk) for council in councils)
+        if any(_reads(audience, user, council.pk) for council in councils)
     ]
 
 
@@ -298,16 +324,30 @@ def _download(request, dashboard, kind):
     return csv_download(f"{name}-{key}.csv", table.header, table.plain_rows())
 
 
+# Excel refuses these in a sheet's title (a team's name in a caption may hold them).
+SHEET_TITLE_CHARACTERS = str.maketrans(
+    {"/": "-", "\\": "-", ":": "", "?": "", "*": "", "[": "(", "]": ")"}
+)
+SHEET_TITLE_LENGTH = 31
+
+
+def _sheet_title(title):
+    """`title` as Excel takes it: none of / \\ : ? * [ ], no apostrophe first or last."""
+    return " ".join(title.translate(SHEET_TITLE_CHARACTERS).split()).strip("'") or "Table"
+
+
 def _unique_titles(sheets):
-    """Sheet titles are at most 31 characters and must differ."""
+    """Sheet titles Excel takes: its characters only, at most 31 characters, each different
+    from the others (Excel ignores case: so does this)."""
     seen, found = set(), []
     for title, header, rows in sheets:
-        short = title[:31]
-        number = 2
-        while short in seen:
-            short = f"{title[:27]} ({number})"
+        title = _sheet_title(title)
+        short, number = title[:SHEET_TITLE_LENGTH], 2
+        while short.lower() in seen:
+            suffix = f" ({number})"
+            short = title[: SHEET_TITLE_LENGTH - len(suffix)].rstrip() + suffix
             number += 1
-        seen.add(short)
+        seen.add(short.lower())
         found.append((short, header, rows))
     return found
 

@@ -100,7 +100,7 @@ REPORTS = [
         "actions due and overdue, placements ending, children with 3 or more placements this "
         "year, children placed more than 20 miles from home and data quality problems. Every "
         "figure lists its children. Tables, chart, CSV and Excel.",
-        lambda user, authority_id: dashboards_view.may_read("team", user, authority_id),
+        dashboards_view.may_read_a_team,
     ),
     (
         "Service dashboard",

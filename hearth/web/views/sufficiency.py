@@ -35,7 +35,6 @@ PAGE = "the sufficiency report"
 MONTHS_OFFERED = 36  # three years ahead to choose from, from this month
 MONTHS_SHOWN = 12
 CHOOSE_A_MONTH = {"required": "Choose a month", "invalid_choice": "Choose a month from the list"}
-PARTS = (("demand", "homes needed"), ("supply", "places"), ("gap", "gap"))
 
 
 def may_read(user, authority_id):
@@ -75,24 +74,23 @@ class AheadForm(GovukForm):
         )
 
 
-def _cells(values, link):
-    return [
-        {"value": figures.shown(value), "link": f"{link}&month={month}"} for value, month in values
-    ]
-
-
-def _row(label, values, total, link, month_names):
+def _row(label, values, total, link, result):
+    """A table's row: each month's figure a link to its list, named in words for a screen reader
+    ("2: Homes needed, January 2027"), and the total."""
     return {
         "label": label,
-        "cells": _cells(zip(values, month_names, strict=True), link),
+        "cells": [
+            {"value": figures.shown(value), "link": f"{link}&month={name}", "month": f"{day:%B %Y}"}
+            for value, name, day in zip(values, result.month_names, result.months, strict=True)
+        ],
         "total": "" if total is None else figures.shown(total),
         "total_link": link if total is not None else "",
+        "total_words": f"{result.months[0]:%B %Y} to {result.months[-1]:%B %Y}",
     }
 
 
 def _summary(result, query):
     """The three tables of the totals: homes needed, places available, the gap."""
-    names = result.month_names
     sections = (
         ("Homes needed", [*figures.DEMAND, "demand"]),
         ("Places available", [*figures.SUPPLY, "supply"]),
@@ -104,7 +102,7 @@ def _summary(result, query):
         for name in section:
             link = f"?{query}&figure={name}"
             rows.append(_row(figures.LABELS[name], result.values[name], result.total(name), link,
-                             names))  # fmt: skip
+                             result))  # fmt: skip
         tables.append({"caption": caption, "rows": rows})
     return tables
 
@@ -135,11 +133,11 @@ def _breakdowns(result, query):
     for by, words, groups in result.breakdowns():
         rows = []
         for key, label, cells in groups:
-            for part, part_words in PARTS:
+            for part in ("demand", "supply", "gap"):
                 link = f"?{query}&figure={part}&{by}={key}"
                 values = cells[part]
-                rows.append(_row(f"{label}: {part_words}", values, sum(values), link,
-                                 result.month_names))  # fmt: skip
+                rows.append(_row(f"{label}: {result.row_words(by, part)}", values, sum(values),
+                                 link, result))  # fmt: skip
         tables.append({"by": by, "words": words, "rows": rows})
     return tables
 
@@ -196,9 +194,21 @@ def sufficiency(request):
             for label, values in result.other_entries()
         ],
         "backtest": {"started": started, "header": header, "rows": rows},
+        "overdue": _overdue(result, query),
         "query": query,
     }
     return render(request, "reports/sufficiency/report.html", context)
+
+
+def _overdue(result, query):
+    """The approvals left out, their decision overdue: how many and the link to their list."""
+    if not result.overdue:
+        return None
+    count = len(result.overdue)
+    return {
+        "words": f"{count} household{'' if count == 1 else 's'} in assessment",
+        "link": f"?{query}&figure=decision_overdue",
+    }
 
 
 # The records behind a figure ------------------------------------------------------------------
@@ -274,25 +284,57 @@ def _forecast_rows(needs, months):
     ]
 
 
-def _household_rows(places, months):
-    return [
-        {
+def _household_rows(listed, months):
+    """The places listed (`figures.as_listed`): the council's households one by one, an agency's
+    as its tallies (no household's name, ages or terms)."""
+    rows = []
+    for place in listed:
+        row = {
             "month": f"{months[place.month]:%B %Y}",
             "figure": figures.LABELS[place.figure],
-            "household": place.household_name or "An agency's household",
-            "household_url": _url(
-                "household", place.household_pk if place.household_name else None
-            ),
             "provider": place.provider_name,
             "provider_url": "" if place.in_house else reverse("provider", args=[place.provider_pk]),
             "places": place.places,
-            "ages": f"{place.min_age} to {place.max_age}",
-            "care_types": ", ".join(figures.type_label(kind) for kind in place.care_types),
-            "together": place.capacity,
             "detail": place.detail,
-        }  # fmt: skip
-        for place in places
-    ]
+        }
+        if isinstance(place, figures.AgencyPlaces):
+            words = f"{place.households} household{'' if place.households == 1 else 's'}"
+            row |= {"household": words, "household_url": "", "ages": "", "care_types": "",
+                    "together": ""}  # fmt: skip
+        else:
+            row |= {
+                "household": place.household_name,
+                "household_url": reverse("household", args=[place.household_pk]),
+                "ages": f"{place.min_age} to {place.max_age}",
+                "care_types": ", ".join(figures.type_label(kind) for kind in place.care_types),
+                "together": place.capacity,
+            }
+        rows.append(row)
+    return rows
+
+
+def _children_caption(needs, size):
+    """The children's caption: "3 children counted"; by sibling group size, "1 group (2
+    children) counted"."""
+    children = [need for need in needs if need.is_child]
+    words = f"{len(children)} child{'' if len(children) == 1 else 'ren'}"
+    if not size:
+        return f"{words} counted"
+    groups = figures.groups_in(children)
+    return f"{groups} group{'' if groups == 1 else 's'} ({words}) counted"
+
+
+def _places_caption(listed, size):
+    """The places' caption: "3 places in 2 households"; by sibling group size, "1 household
+    could take two together (2 places)": what the figure counts first."""
+    places = sum(place.places for place in listed)
+    households = figures.households_in(listed)
+    places_words = f"{places} place{'' if places == 1 else 's'}"
+    households_words = f"{households} household{'' if households == 1 else 's'}"
+    if not size:
+        return f"{places_words} in {households_words}"
+    number = next(s for s, key in figures.SIZE_KEYS.items() if key == size)
+    return f"{households_words} could take {figures.SIZE_LABELS[number].lower()} ({places_words})"
 
 
 def _url(name, pk):
@@ -310,7 +352,8 @@ def _where_url(household_pk, provider_pk):
 def _drill_down(request, result, query, name, context):
     figure = request.GET["figure"]
     month = request.GET.get("month", "")
-    if figure not in figures.FIGURES or (month and month not in result.month_names):
+    known = figure in figures.FIGURES or figure in figures.ASIDE
+    if not known or (month and month not in result.month_names):
         raise Http404("No such figure")
     band, care_type, size = _narrowing(result, request)
     needs, places = result.counted(figure, month, band=band, care_type=care_type, size=size)
@@ -325,12 +368,14 @@ def _drill_down(request, result, query, name, context):
         if value
     )  # fmt: skip
     filename = f"{name}-{figure}{'-' + month if month else ''}"
-    rows = [figures.list_row(record, result.months) for record in [*needs, *places]]
+    rows = figures.list_rows(needs, places, result.months, by_group=bool(size))
     if request.GET.get("format") == "csv":
         return csv_download(f"{filename}.csv", figures.LIST_HEADER, rows)
     if request.GET.get("format") == "xlsx":
         return xlsx_download(f"{filename}.xlsx", [("Records", figures.LIST_HEADER, rows)])
     children = _child_rows(needs, result.months)
+    listed = figures.as_listed(places)
+    demand_side = figure not in figures.SUPPLY and figure not in figures.ASIDE
     context |= {
         "result": result,
         "figure": figure,
@@ -340,9 +385,10 @@ def _drill_down(request, result, query, name, context):
         "children": children,
         "expected": _forecast_rows(needs, result.months),
         "expected_total": figures.shown(sum(n.weight for n in needs if not n.is_child)),
-        "households": _household_rows(places, result.months),
-        "places_total": sum(place.places for place in places),
-        "shows_needs": figure not in figures.SUPPLY and figure != "supply",
+        "children_caption": _children_caption(needs, size),
+        "households": _household_rows(listed, result.months),
+        "places_caption": _places_caption(listed, size),
+        "shows_needs": demand_side and figure != "supply",
         "shows_places": figure not in figures.DEMAND and figure != "demand",
         "back": f"?{query}",
         "download_query": f"{query}&figure={figure}&month={month}{extra}",

@@ -35,22 +35,39 @@ the tables with each other):
   year.
 - **sw_episodes**: the header children's social worker episodes that overlap the year.
 
-Every table is read with one query (two for the header and the UASC table's child details), for
-the whole council, so a national-scale history takes seconds, not a query per child.
+A record that ended after 31 March is written as it stood on 31 March: open, without the reason it
+ended (an episode's DEC, REC and REASON_PLACE_CHANGE; a missing or social worker episode's end; a
+placement for adoption's DATE_PLACED_CEASED and REASON_PLACED_CEASED).
+
+Rows are sorted by CHILD, then the row's own date (DECOM, REVIEW, MIS_START, DATE_PLACED,
+SW_DECOM), then the order they were recorded in.
+
+How it reads, so that a national-scale history takes seconds: `_Records` reads each table once,
+with one query for the council (in the table's own order: `_of_council`), as plain tuples
+(`values_list`, dates as ISO text: `_IsoDate`), for all the years asked for at once
+(`write_return` reads the year and the year before together, so `prev/` costs no second
+reading); it sorts each table once and formats it once, a column at a time, each distinct date
+and code once (`_Texts`). `_Return` picks a year's rows from those, and `csv.writer` writes them.
+Ten queries whatever the number of children (eleven when an outcome table names a child with no
+episode in those years), none of them a query per child.
 """
 
 import csv
+import gc
+from contextlib import contextmanager
 from datetime import date
+from itertools import starmap
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import CharField, F, Func, Q
 
 from hearth.people.models import Child
 from hearth.ssda903 import tables, vocabulary
 from hearth.ssda903.models import (
     AdoptionDecision,
     CareLeaverOutcome,
-    ChildReturn,
     Episode,
     HealthOutcome,
     MissingEpisode,
@@ -64,6 +81,15 @@ ADOPTED = vocabulary.ADOPTED
 STARTED_TO_BE_LOOKED_AFTER = vocabulary.STARTED_TO_BE_LOOKED_AFTER
 NUMERIC_SEX_BEFORE = 2024  # the return's SEX was 1 (male) or 2 (female) before 2024-25
 NUMERIC_SEX = {"M": "1", "F": "2"}
+CHILD_COLUMNS = ("child", "sex", "dob")  # a row's first columns, from the child's record
+# The field of the record a table's rows are sorted by after CHILD (then the order recorded).
+ORDER = {
+    tables.EPISODES: "decom",
+    tables.REVIEWS: "reviewed_on",
+    tables.MISSING: "started_on",
+    tables.PLACED_FOR_ADOPTION: "placed_on",
+    tables.SW_EPISODES: "started_on",
+}
 
 
 def _open_in(first, last, *, start="decom", end="dec"):
@@ -73,225 +99,329 @@ def _open_in(first, last, *, start="decom", end="dec"):
     )
 
 
-def year_episodes(authority, year):
-    """The council's episodes open at any time in the collection year."""
-    first, last = tables.year_bounds(year)
-    return Episode.objects.filter(_open_in(first, last), authority=authority)
+def _of_council(model, authority):
+    """The council's rows of `model`, read in the table's own order.
+
+    `authority_id + 0`, not `authority_id`, so that no index is used: SQLite plans without
+    statistics, and given an (authority, date) index it walks it to fetch nearly every row of a
+    national history out of the table's order (7 s for the episodes of a year); read in order and
+    filtered, the same rows take under a second. On PostgreSQL it is a sequential scan too: the
+    plan it would choose for a national history anyway, and a small table's scan for a region."""
+    return model.objects.alias(council=F("authority_id") + 0).filter(council=authority.pk)
 
 
-def _text(column, value):
-    if value is None or value == "":
-        return ""
-    if column.kind == "date":
-        return tables.day(value) if isinstance(value, date) else str(value)
-    if column.kind == "code":
-        return str(value).strip().upper()
-    return str(value)
+class _IsoDate(Func):
+    """A date field read as its ISO text ("2025-04-01"), None when empty: compared as text (ISO
+    dates sort as the days do) and formatted once a distinct day (`_Texts`), rather than made
+    into a `date` for each of a million cells."""
+
+    output_field = CharField()
+    template = "CAST(%(expressions)s AS VARCHAR(10))"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Stored as ISO text; an expression has no declared type, so no converter runs on it.
+        return self.as_sql(compiler, connection, template="(%(expressions)s || '')", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "TO_CHAR(%(expressions)s, 'YYYY-MM-DD')"  # whatever the DateStyle
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+@contextmanager
+def _cycle_collector_paused():
+    """Pause Python's cycle collector while a return is made (as a decorator: until the
+    function has returned and its records are freed): the millions of tuples it makes set the
+    collector off again and again, each pass walking every tuple made so far (a fifth of the
+    time), and none of them can be part of a cycle."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _sex(code, year):
     return NUMERIC_SEX.get(code, code) if year < NUMERIC_SEX_BEFORE else code
 
 
-class _Return:
-    """The rows of one council's return for one year (see the module's docstring)."""
+def _fields(table, *extra):
+    """The fields of the record `_Records` reads for the table's columns after the child's."""
+    return [*(c.field for c in table.columns if c.field not in CHILD_COLUMNS), *extra]
 
-    def __init__(self, authority, year, *, coding_year=None):
+
+def _at(table, field):
+    """Where `field` is in the tuples `_Records` reads for `table`: (pk, child, *fields)."""
+    return 2 + _fields(table).index(field)
+
+
+def _column(table, field):
+    """Where `field`'s column is in the table's rows."""
+    return [c.field for c in table.columns].index(field)
+
+
+class _Texts(dict):
+    """{value: its text in the return} for one kind of column (`Column.kind`), each distinct
+    value worked out once: a national return has a few thousand distinct dates and codes in
+    millions of cells. An empty value (None or "") is an empty cell."""
+
+    AS_TEXT = {
+        "date": lambda iso: tables.day(date.fromisoformat(iso)),  # as `_IsoDate` reads it
+        "code": lambda code: str(code).strip().upper(),
+        "text": str,
+    }
+
+    def __init__(self, kind):
+        super().__init__()
+        self.as_text = self.AS_TEXT[kind]
+
+    def __missing__(self, value):
+        text = self[value] = "" if value is None or value == "" else self.as_text(value)
+        return text
+
+
+class _Child(NamedTuple):
+    """What a return's rows need of a child (texts, but for `sex`, `mc_dob` and `uasc`)."""
+
+    reference: str
+    sex: str
+    dob: str
+    ethnicity: str
+    upn: str
+    mother: str
+    mc_dob: str | None  # ISO, to compare with the year's end
+    mc_dob_text: str
+    uasc: bool
+    duc: str
+
+
+class _Records:
+    """The council's records that the returns of `years` are made of: each table read once for
+    all of the years, sorted once and formatted once (`rows`: {table: [(record, row)]}, each
+    record a tuple (pk, child, *fields) and each row its texts); `_Return` picks a year's."""
+
+    def __init__(self, authority, years):
         self.authority = authority
+        self.first = tables.year_bounds(min(years))[0]
+        self.last = tables.year_bounds(max(years))[1]
+        self.texts = {kind: _Texts(kind) for kind in _Texts.AS_TEXT}
+        episodes = _of_council(Episode, authority).filter(_open_in(self.first, self.last))
+        found = {
+            tables.EPISODES: self._read(episodes, tables.EPISODES),
+            tables.REVIEWS: self._read(
+                _of_council(Review, authority).filter(reviewed_on__range=(self.first, self.last)),
+                tables.REVIEWS,
+            ),
+            tables.MISSING: self._read_open(MissingEpisode, tables.MISSING, "ended_on"),
+            tables.OC2: self._read(self._outcomes(HealthOutcome, years), tables.OC2, "year"),
+            tables.OC3: self._read(self._outcomes(CareLeaverOutcome, years), tables.OC3, "year"),
+            tables.AD1: self._read(_of_council(AdoptionDecision, authority), tables.AD1),
+            tables.PLACED_FOR_ADOPTION: self._read_open(
+                PlacedForAdoption, tables.PLACED_FOR_ADOPTION, "ceased_on"
+            ),
+            tables.PREVIOUS_PERMANENCE: self._read(
+                _of_council(PreviousPermanence, authority), tables.PREVIOUS_PERMANENCE
+            ),
+            tables.SW_EPISODES: self._read_open(
+                SocialWorkerEpisode, tables.SW_EPISODES, "ended_on"
+            ),
+        }
+        self.children = self._children(Child.objects.filter(pk__in=episodes.values("child_id")))
+        children = self.children
+        self.by_reference = sorted(children, key=lambda pk: (children[pk].reference, pk))
+        outcomes = found[tables.OC2] + found[tables.OC3]
+        if any(record[1] not in self.children for record in outcomes):
+            self.children |= self._children(self._children_of_outcomes({r[-1] for r in outcomes}))
+        self.rows = {table: self._formatted(table, records) for table, records in found.items()}
+
+    def _read(self, queryset, table, *extra):
+        dates = {c.field for c in table.columns if c.kind == "date"}
+        fields = [_IsoDate(f) if f in dates else f for f in _fields(table, *extra)]
+        return list(queryset.order_by().values_list("pk", "child", *fields))
+
+    def _read_open(self, model, table, end):
+        """The records open at some time in the years, from the table's ORDER field to `end`."""
+        opened = _open_in(self.first, self.last, start=ORDER[table], end=end)
+        return self._read(_of_council(model, self.authority).filter(opened), table)
+
+    def _outcomes(self, model, years):
+        return _of_council(model, self.authority).filter(year__in=years)
+
+    def _children_of_outcomes(self, years):
+        """Care leavers of OC3 (and any child of OC2) with no episode in the years."""
+        named = Q()
+        for model in (HealthOutcome, CareLeaverOutcome):
+            named |= Q(pk__in=self._outcomes(model, years).values("child_id"))
+        return Child.objects.filter(named)
+
+    def _children(self, queryset):
+        """{pk: _Child} of the children of `queryset`, with their return details."""
+        records = list(queryset.order_by().values_list(
+            "pk", "reference", "sex", _IsoDate("date_of_birth"), "ethnicity", "statutory__upn",
+            "statutory__mother", _IsoDate("statutory__mc_dob"), "statutory__uasc",
+            _IsoDate("statutory__uasc_ceased_on"),
+        ))  # fmt: skip
+        pks, reference, sex, born, ethnicity, upn, mother, mc_dob, uasc, duc = _columns(records, 10)
+        day, code = self.texts["date"], self.texts["code"]
+        texts = zip(
+            reference, sex, map(day.__getitem__, born), map(code.__getitem__, ethnicity),
+            map(code.__getitem__, upn), map(code.__getitem__, mother), mc_dob,
+            map(day.__getitem__, mc_dob), uasc, map(day.__getitem__, duc), strict=True,
+        )  # fmt: skip
+        return dict(zip(pks, starmap(_Child, texts), strict=True))
+
+    def _formatted(self, table, records):
+        """[(record, row)] sorted by CHILD, the table's ORDER field if any, then pk; each row
+        the texts of its columns (CHILD, DOB if the table has it, then the record's). A record
+        of a child with no episode in the years (and in no outcome table) is in none of them.
+        Formatted a column at a time: each distinct value once, the rest `map`s and `zip`s."""
+        children = self.children
+        records = [record for record in records if record[1] in children]
+        order = table in ORDER and _at(table, ORDER[table])
+        if order:
+            records.sort(key=lambda r: (children[r[1]].reference, r[order], r[0]))
+        else:
+            records.sort(key=lambda r: (children[r[1]].reference, r[0]))
+        columns = _columns(records, 2 + len(_fields(table)))
+        of_child = [children[pk] for pk in columns[1]]
+        first = [map(attrgetter("reference"), of_child)]
+        if table.columns[1].field == "dob":
+            first.append(map(attrgetter("dob"), of_child))
+        kinds = [c.kind for c in table.columns if c.field not in CHILD_COLUMNS]
+        texts = (
+            map(self.texts[kind].__getitem__, values)
+            for kind, values in zip(kinds, columns[2:], strict=True)
+        )
+        return list(zip(records, zip(*first, *texts, strict=True), strict=True))
+
+
+def _columns(records, count):
+    """The first `count` columns of `records` (tuples of at least `count` values), each a tuple
+    of its values."""
+    return list(zip(*records, strict=True))[:count] if records else [()] * count
+
+
+class _Return:
+    """The rows of one council's return for one year (see the module's docstring), each the
+    texts of the table's columns, picked from the records `_Records` read."""
+
+    def __init__(self, records, year, *, coding_year=None):
+        self.records = records
+        self.children = records.children
         self.year = year
         self.coding_year = coding_year or year
-        self.first, self.last = tables.year_bounds(year)
-        self.episodes = list(
-            year_episodes(authority, year).values(*self._fields(tables.EPISODES), "pk")
-        )
-        self.child_ids = {episode["child"] for episode in self.episodes}
-        self.children = {
-            child["pk"]: child
-            for child in Child.objects.filter(pk__in=self._header_children()).values(
-                "pk", "reference", "sex", "date_of_birth", "ethnicity"
-            )
-        }
-        self.details = {
-            details["child"]: details
-            for details in ChildReturn.objects.filter(child__in=self._header_children()).values(
-                "child", "upn", "mother", "mc_dob", "uasc", "uasc_ceased_on"
-            )
-        }
+        first, last = (day.isoformat() for day in tables.year_bounds(year))  # as `_IsoDate`
+        self.first, self.last = first, last
+        decom, dec = _at(tables.EPISODES, "decom"), _at(tables.EPISODES, "dec")
+        self.episodes = [
+            (record, row)
+            for record, row in records.rows[tables.EPISODES]
+            if record[decom] <= last and (record[dec] is None or record[dec] >= first)
+        ]
+        self.child_ids = ids = {record[1] for record, _row in self.episodes}
+        self.header_children = [records.children[pk] for pk in records.by_reference if pk in ids]
 
-    def _header_children(self):
-        """The header's children as a subquery (no list of ids sent to the database)."""
-        return year_episodes(self.authority, self.year).values("child_id")
+    def _as_at_end(self, table, chosen, ended=None, *with_it):
+        """The rows of `chosen` ([(record, row)]), each as on 31 March: a record that `ended`
+        after the year is written without that ending and the fields `with_it`."""
+        if ended is None:
+            return [row for _record, row in chosen]
+        end, last = _at(table, ended), self.last
+        blanked = [_column(table, field) for field in (ended, *with_it)]
 
-    @staticmethod
-    def _fields(table):
-        return [column.field for column in table.columns if column.field not in ("dob",)]
+        def as_at_end(row):
+            row = list(row)
+            for column in blanked:
+                row[column] = ""
+            return row
 
-    def _row(self, table, record):
-        child = self.children.get(record["child"]) or self._other_children[record["child"]]
-        row = {}
-        for column in table.columns:
-            if column.field == "child":
-                row[column.name] = child["reference"]
-            elif column.field == "dob":
-                row[column.name] = tables.day(child["date_of_birth"])
-            elif column.field == "sex":
-                row[column.name] = _sex(child["sex"], self.coding_year)
-            else:
-                row[column.name] = _text(column, record.get(column.field))
-        return row
+        return [
+            row if record[end] is None or record[end] <= last else as_at_end(row)
+            for record, row in chosen
+        ]
 
-    def _rows(self, table, records, *, order):
-        """Rows of `records` sorted by child reference then `order` (fields), then as text."""
-        records = sorted(
-            records,
-            key=lambda r: (self._reference(r["child"]), *(_sortable(r.get(f)) for f in order)),
-        )
-        return [self._row(table, record) for record in records]
-
-    def _reference(self, child_id):
-        child = self.children.get(child_id) or self._other_children[child_id]
-        return child["reference"]
-
-    # Children of the outcome tables who are not in the header (OC3 care leavers). ------------
-
-    _other_children = {}
-
-    def _load_other_children(self, records):
-        missing = {r["child"] for r in records} - set(self.children)
-        if missing:
-            self._other_children = {
-                child["pk"]: child
-                for child in Child.objects.filter(pk__in=missing).values(
-                    "pk", "reference", "sex", "date_of_birth", "ethnicity"
-                )
-            }
+    def _of_header_children(self, table, ended=None, *with_it):
+        """The header children's records on a day in the year (ORDER), or, with `ended`, open
+        at some time in it (from ORDER to `ended`, None while open)."""
+        first, last, header = self.first, self.last, self.child_ids
+        start = _at(table, ORDER[table])
+        records = self.records.rows[table]
+        if ended is None:
+            chosen = [
+                (r, row) for r, row in records if r[1] in header and first <= r[start] <= last
+            ]
+        else:
+            end = _at(table, ended)
+            chosen = [
+                (r, row)
+                for r, row in records
+                if r[1] in header and r[start] <= last and (r[end] is None or r[end] >= first)
+            ]
+        return self._as_at_end(table, chosen, ended, *with_it)
 
     # Tables ---------------------------------------------------------------------------------
 
     def header(self):
-        records = []
-        for child_id, child in self.children.items():
-            details = self.details.get(child_id, {})
-            mother, mc_dob = details.get("mother", ""), details.get("mc_dob")
-            if mc_dob and mc_dob > self.last:  # as on 31 March: her child was born later
-                mother, mc_dob = "0", None  # (rule 625; 626 reads last year's MOTHER so)
-            records.append(
-                {
-                    "child": child_id,
-                    "ethnicity": child["ethnicity"],
-                    "upn": details.get("upn", ""),
-                    "mother": mother,
-                    "mc_dob": mc_dob,
-                }
-            )
-        return self._rows(tables.HEADER, records, order=())
+        last, year, rows = self.last, self.coding_year, []
+        for child in self.header_children:
+            mother, mc_dob = child.mother, child.mc_dob_text
+            if child.mc_dob and child.mc_dob > last:  # as on 31 March: her child was born later
+                mother, mc_dob = "0", ""  # (rule 625; 626 reads last year's MOTHER so)
+            rows.append((child.reference, _sex(child.sex, year), child.dob, child.ethnicity,
+                         child.upn, mother, mc_dob))  # fmt: skip
+        return rows
 
     def episodes_rows(self):
-        return self._rows(
-            tables.EPISODES,
-            [self._as_at_end(e, "dec", "rec", "reason_place_change") for e in self.episodes],
-            order=("decom", "pk"),
-        )
-
-    def _as_at_end(self, record, ended, *with_it):
-        """The record as known on 31 March: an ending after the year is not in its return."""
-        if record.get(ended) and record[ended] > self.last:
-            record = {**record, ended: None, **{field: "" for field in with_it}}
-        return record
+        return self._as_at_end(tables.EPISODES, self.episodes, "dec", "rec", "reason_place_change")
 
     def uasc(self):
-        records = [
-            {"child": child_id, "uasc_ceased_on": details["uasc_ceased_on"]}
-            for child_id, details in self.details.items()
-            if details["uasc"] and child_id in self.children
+        year = self.coding_year
+        return [
+            (child.reference, _sex(child.sex, year), child.dob, child.duc)
+            for child in self.header_children
+            if child.uasc
         ]
-        return self._rows(tables.UASC, records, order=())
-
-    def _of_header_children(self, table, queryset, order, ended=None, *with_it):
-        records = [
-            self._as_at_end(record, ended, *with_it) if ended else record
-            for record in queryset.filter(
-                authority=self.authority, child__in=self._header_children()
-            )
-            .distinct()
-            .values(*self._fields(table), "pk")
-        ]
-        return self._rows(table, records, order=(*order, "pk"))
 
     def reviews(self):
-        queryset = Review.objects.filter(reviewed_on__range=(self.first, self.last))
-        return self._of_header_children(tables.REVIEWS, queryset, ("reviewed_on",))
+        return self._of_header_children(tables.REVIEWS)
 
     def missing(self):
-        queryset = MissingEpisode.objects.filter(
-            _open_in(self.first, self.last, start="started_on", end="ended_on")
-        )
-        return self._of_header_children(tables.MISSING, queryset, ("started_on",), "ended_on")
+        return self._of_header_children(tables.MISSING, "ended_on")
 
-    def _outcomes(self, table, model):
-        records = list(
-            model.objects.filter(authority=self.authority, year=self.year).values(
-                *self._fields(table), "pk"
-            )
-        )
-        self._load_other_children(records)
-        return self._rows(table, records, order=("pk",))
+    def _outcomes(self, table):
+        return [row for record, row in self.records.rows[table] if record[-1] == self.year]
 
     def oc2(self):
-        return self._outcomes(tables.OC2, HealthOutcome)
+        return self._outcomes(tables.OC2)
 
     def oc3(self):
-        return self._outcomes(tables.OC3, CareLeaverOutcome)
+        return self._outcomes(tables.OC3)
 
     def ad1(self):
+        dec, rec = _at(tables.EPISODES, "dec"), _at(tables.EPISODES, "rec")
         adopted = {
-            episode["child"]
-            for episode in self.episodes
-            if episode["rec"] in ADOPTED
-            and episode["dec"]
-            and self.first <= episode["dec"] <= self.last
+            record[1]
+            for record, _row in self.episodes
+            if record[rec] in ADOPTED and record[dec] and self.first <= record[dec] <= self.last
         }
-        records = [
-            record
-            for record in AdoptionDecision.objects.filter(
-                authority=self.authority, child__in=self._header_children()
-            )
-            .distinct()
-            .values(*self._fields(tables.AD1), "pk")
-            if record["child"] in adopted
-        ]
-        return self._rows(tables.AD1, records, order=("pk",))
+        return [row for record, row in self.records.rows[tables.AD1] if record[1] in adopted]
 
     def placed_for_adoption(self):
-        queryset = PlacedForAdoption.objects.filter(
-            _open_in(self.first, self.last, start="placed_on", end="ceased_on")
-        )
-        return self._of_header_children(
-            tables.PLACED_FOR_ADOPTION, queryset, ("placed_on",), "ceased_on", "reason_ceased"
-        )
+        return self._of_header_children(tables.PLACED_FOR_ADOPTION, "ceased_on", "reason_ceased")
 
     def previous_permanence(self):
+        decom, rne = _at(tables.EPISODES, "decom"), _at(tables.EPISODES, "rne")
         starters = {
-            episode["child"]
-            for episode in self.episodes
-            if episode["rne"] == STARTED_TO_BE_LOOKED_AFTER and episode["decom"] >= self.first
+            record[1]
+            for record, _row in self.episodes
+            if record[rne] == STARTED_TO_BE_LOOKED_AFTER and record[decom] >= self.first
         }
-        records = [
-            record
-            for record in PreviousPermanence.objects.filter(
-                authority=self.authority, child__in=self._header_children()
-            )
-            .distinct()
-            .values(*self._fields(tables.PREVIOUS_PERMANENCE), "pk")
-            if record["child"] in starters
-        ]
-        return self._rows(tables.PREVIOUS_PERMANENCE, records, order=("pk",))
+        rows = self.records.rows[tables.PREVIOUS_PERMANENCE]
+        return [row for record, row in rows if record[1] in starters]
 
     def sw_episodes(self):
-        queryset = SocialWorkerEpisode.objects.filter(
-            _open_in(self.first, self.last, start="started_on", end="ended_on")
-        )
-        return self._of_header_children(tables.SW_EPISODES, queryset, ("started_on",), "ended_on")
+        return self._of_header_children(tables.SW_EPISODES, "ended_on")
 
     def rows(self):
         return {
@@ -309,46 +439,55 @@ class _Return:
         }
 
 
-def _sortable(value):
-    """None sorts first, among values of one kind."""
-    return (value is not None, value if value is not None else 0)
-
-
+@_cycle_collector_paused()
 def return_rows(authority, year, *, coding_year=None):
     """{Table: [{column: text}]} of the council's return for the year starting 1 April `year`,
     every table (an empty list for a table with no rows), in the files' order. `coding_year`:
     write the codes as that year's return does (last year's return beside this year's, for the
     rules that compare the two: SEX was 1/2 before 2024-25, and rule 202 compares the text)."""
-    return _Return(authority, year, coding_year=coding_year).rows()
+    rows = _Return(_Records(authority, [year]), year, coding_year=coding_year).rows()
+    return {
+        table: [dict(zip(table.header, row, strict=True)) for row in found]
+        for table, found in rows.items()
+    }
 
 
-def write_csv(path, table, rows):
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=table.header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_rows(rows, folder):
-    """Write `rows` (as `return_rows` answers) as the return's files in `folder`."""
+def _write(rows, folder):
+    """Write {Table: [row texts]} as the return's files in `folder`: {file: rows written}."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for table in tables.TABLES:
-        write_csv(folder / table.file, table, rows.get(table, []))
-        written[table.file] = len(rows.get(table, []))
+        found = rows.get(table, [])
+        with open(folder / table.file, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(table.header)
+            writer.writerows(found)
+        written[table.file] = len(found)
     return written
 
 
+def write_rows(rows, folder):
+    """Write `rows` (as `return_rows` answers) as the return's files in `folder`."""
+    return _write(
+        {
+            table: [[row.get(name, "") for name in table.header] for row in found]
+            for table, found in rows.items()
+        },
+        folder,
+    )
+
+
+@_cycle_collector_paused()
 def write_return(authority, year, folder, *, previous=True):
     """Write the council's return for the year starting 1 April `year` into `folder` (made if
     need be): the eleven files, and with `previous` last year's in `folder/prev/`. Answers
-    {file: rows written}, last year's files as "prev/header.csv" and so on."""
-    written = write_rows(return_rows(authority, year), folder)
+    {file: rows written}, last year's files as "prev/header.csv" and so on. Both years' records
+    are read at once."""
+    records = _Records(authority, [year - 1, year] if previous else [year])
+    written = _write(_Return(records, year).rows(), folder)
     if previous:
-        before = write_rows(
-            return_rows(authority, year - 1, coding_year=year), Path(folder) / "prev"
-        )
+        before = _write(_Return(records, year - 1, coding_year=year).rows(), Path(folder) / "prev")
         written.update({f"prev/{file}": count for file, count in before.items()})
     return written
 

@@ -61,7 +61,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from django.db.models import CharField, F, Func, Q
+from django.db.models import Q
 
 from hearth.people.models import Child
 from hearth.ssda903 import tables, vocabulary
@@ -70,11 +70,13 @@ from hearth.ssda903.models import (
     CareLeaverOutcome,
     Episode,
     HealthOutcome,
+    IsoDate,
     MissingEpisode,
     PlacedForAdoption,
     PreviousPermanence,
     Review,
     SocialWorkerEpisode,
+    council_rows,
 )
 
 ADOPTED = vocabulary.ADOPTED
@@ -97,34 +99,6 @@ def _open_in(first, last, *, start="decom", end="dec"):
     return Q(**{f"{start}__lte": last}) & (
         Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
     )
-
-
-def _of_council(model, authority):
-    """The council's rows of `model`, read in the table's own order.
-
-    `authority_id + 0`, not `authority_id`, so that no index is used: SQLite plans without
-    statistics, and given an (authority, date) index it walks it to fetch nearly every row of a
-    national history out of the table's order (7 s for the episodes of a year); read in order and
-    filtered, the same rows take under a second. On PostgreSQL it is a sequential scan too: the
-    plan it would choose for a national history anyway, and a small table's scan for a region."""
-    return model.objects.alias(council=F("authority_id") + 0).filter(council=authority.pk)
-
-
-class _IsoDate(Func):
-    """A date field read as its ISO text ("2025-04-01"), None when empty: compared as text (ISO
-    dates sort as the days do) and formatted once a distinct day (`_Texts`), rather than made
-    into a `date` for each of a million cells."""
-
-    output_field = CharField()
-    template = "CAST(%(expressions)s AS VARCHAR(10))"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # Stored as ISO text; an expression has no declared type, so no converter runs on it.
-        return self.as_sql(compiler, connection, template="(%(expressions)s || '')", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = "TO_CHAR(%(expressions)s, 'YYYY-MM-DD')"  # whatever the DateStyle
-        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 @contextmanager
@@ -206,22 +180,22 @@ class _Records:
         self.first = tables.year_bounds(min(years))[0]
         self.last = tables.year_bounds(max(years))[1]
         self.texts = {kind: _Texts(kind) for kind in _Texts.AS_TEXT}
-        episodes = _of_council(Episode, authority).filter(_open_in(self.first, self.last))
+        episodes = council_rows(Episode, authority).filter(_open_in(self.first, self.last))
         found = {
             tables.EPISODES: self._read(episodes, tables.EPISODES),
             tables.REVIEWS: self._read(
-                _of_council(Review, authority).filter(reviewed_on__range=(self.first, self.last)),
+                council_rows(Review, authority).filter(reviewed_on__range=(self.first, self.last)),
                 tables.REVIEWS,
             ),
             tables.MISSING: self._read_open(MissingEpisode, tables.MISSING, "ended_on"),
             tables.OC2: self._read(self._outcomes(HealthOutcome, years), tables.OC2, "year"),
             tables.OC3: self._read(self._outcomes(CareLeaverOutcome, years), tables.OC3, "year"),
-            tables.AD1: self._read(_of_council(AdoptionDecision, authority), tables.AD1),
+            tables.AD1: self._read(council_rows(AdoptionDecision, authority), tables.AD1),
             tables.PLACED_FOR_ADOPTION: self._read_open(
                 PlacedForAdoption, tables.PLACED_FOR_ADOPTION, "ceased_on"
             ),
             tables.PREVIOUS_PERMANENCE: self._read(
-                _of_council(PreviousPermanence, authority), tables.PREVIOUS_PERMANENCE
+                council_rows(PreviousPermanence, authority), tables.PREVIOUS_PERMANENCE
             ),
             tables.SW_EPISODES: self._read_open(
                 SocialWorkerEpisode, tables.SW_EPISODES, "ended_on"
@@ -237,16 +211,16 @@ class _Records:
 
     def _read(self, queryset, table, *extra):
         dates = {c.field for c in table.columns if c.kind == "date"}
-        fields = [_IsoDate(f) if f in dates else f for f in _fields(table, *extra)]
+        fields = [IsoDate(f) if f in dates else f for f in _fields(table, *extra)]
         return list(queryset.order_by().values_list("pk", "child", *fields))
 
     def _read_open(self, model, table, end):
         """The records open at some time in the years, from the table's ORDER field to `end`."""
         opened = _open_in(self.first, self.last, start=ORDER[table], end=end)
-        return self._read(_of_council(model, self.authority).filter(opened), table)
+        return self._read(council_rows(model, self.authority).filter(opened), table)
 
     def _outcomes(self, model, years):
-        return _of_council(model, self.authority).filter(year__in=years)
+        return council_rows(model, self.authority).filter(year__in=years)
 
     def _children_of_outcomes(self, years):
         """Care leavers of OC3 (and any child of OC2) with no episode in the years."""
@@ -258,9 +232,9 @@ class _Records:
     def _children(self, queryset):
         """{pk: _Child} of the children of `queryset`, with their return details."""
         records = list(queryset.order_by().values_list(
-            "pk", "reference", "sex", _IsoDate("date_of_birth"), "ethnicity", "statutory__upn",
-            "statutory__mother", _IsoDate("statutory__mc_dob"), "statutory__uasc",
-            _IsoDate("statutory__uasc_ceased_on"),
+            "pk", "reference", "sex", IsoDate("date_of_birth"), "ethnicity", "statutory__upn",
+            "statutory__mother", IsoDate("statutory__mc_dob"), "statutory__uasc",
+            IsoDate("statutory__uasc_ceased_on"),
         ))  # fmt: skip
         pks, reference, sex, born, ethnicity, upn, mother, mc_dob, uasc, duc = _columns(records, 10)
         day, code = self.texts["date"], self.texts["code"]

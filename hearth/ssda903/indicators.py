@@ -69,7 +69,7 @@ from hearth.core.rules import SWITCHES
 from hearth.people.forms import age_on
 from hearth.people.models import Child
 from hearth.ssda903 import vocabulary
-from hearth.ssda903.models import Episode
+from hearth.ssda903.models import Episode, IsoDate, council_rows
 from hearth.ssda903.tables import year_bounds
 
 TEMPORARY_PLACES = frozenset(vocabulary.TEMPORARY_PLACES)
@@ -89,9 +89,9 @@ TEMPORARY_SWITCH = "stability_counts_temporary_moves"
 SAME_CARERS_SWITCH = "stability_counts_same_carers_changes"
 
 # An episode as the indicators read it: a plain tuple, in this order (a national history is half a
-# million of them, so no objects are made for them). Its days are as the database gives them: ISO
-# text from SQLite, dates from PostgreSQL; either compares in date order.
-ROW_FIELDS = ("child_id", "decom", "dec", "rne", "ls", "place", "pl_post")
+# million of them, so no objects are made for them). Its days are ISO text (`IsoDate`: no date
+# made for each of millions of cells), which compares in date order.
+ROW_FIELDS = ("child_id", "decom_text", "dec_text", "rne", "ls", "place", "pl_post")
 DECOM, DEC, RNE, LS, PLACE, PL_POST = 1, 2, 3, 4, 5, 6
 
 
@@ -374,8 +374,10 @@ def _rows_by_child(authority, as_of):
     row's day. One query, read straight from the database cursor: Django's conversion of a
     million dates would take longer than all the rest."""
     episodes = (
-        Episode.objects.filter(authority=authority, decom__lte=as_of)
+        council_rows(Episode, authority)
+        .filter(decom__lte=as_of)
         .order_by("child_id", "decom", "pk")
+        .annotate(decom_text=IsoDate("decom"), dec_text=IsoDate("dec"))
         .values_list(*ROW_FIELDS)
     )
     sql, params = episodes.query.sql_with_params()
